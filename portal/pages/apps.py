@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    name = "portal.pages"
+    label = "pages"
+    verbose_name = "网站页面"
+    default_auto_field = "django.db.models.BigAutoField"

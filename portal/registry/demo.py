@@ -1,0 +1,240 @@
+"""The demo data set built from the seeds (run by ``manage.py load_demo``).
+
+Every function is idempotent: running the loader twice leaves the same rows.
+Sample institutions and county reports are invented, clearly marked （示例）,
+and hold aggregates only.
+"""
+
+import random
+
+from django.db import transaction
+
+from . import seeds
+from .models import (
+    ActionPlan,
+    CountyReport,
+    CoverageUnit,
+    Department,
+    DepartmentDuty,
+    DepartmentKind,
+    Institution,
+    InstitutionCategory,
+    JointMeeting,
+    JointMeetingMember,
+    OperationMode,
+    OwnerDepartment,
+    FacilityType,
+    Region,
+    ServiceItem,
+    Target,
+    Task,
+    TaskResponsibility,
+)
+from .region_loader import load_regions
+
+ANSHAN = "210300"
+JILIN = "220000"
+SHANGHAI = "310000"
+SAMPLE_MARK = "（示例）"
+
+# Organisation names as Annex 2/3 write them → department kind.
+ORGANISATION_KINDS = {
+    "市民政局": "civil_affairs",
+    "市财政局": "finance",
+    "市卫生健康委": "health",
+    "市残疾人联合会": "disabled_federation",
+    "市残联": "disabled_federation",
+}
+CITY_DEPARTMENT_NAMES = {
+    "civil_affairs": "鞍山市民政局",
+    "finance": "鞍山市财政局",
+    "health": "鞍山市卫生健康委员会",
+    "disabled_federation": "鞍山市残疾人联合会",
+}
+
+TARGETS = [
+    # region, unit, source, [(year, coverage %, standard-service rate %)]
+    (JILIN, CoverageUnit.COUNTY, "吉民发〔2023〕40号",
+     [(2024, 50, 30), (2025, 65, 45), (2026, 80, 60)]),
+    (ANSHAN, CoverageUnit.COUNTY, "鞍山市“精康融合行动”方案(2023-2025)",
+     [(2023, 50, 30), (2024, 65, 45), (2025, 80, 60)]),
+    (SHANGHAI, CoverageUnit.TOWNSHIP, "沪民残福发〔2023〕4号",
+     [(2023, 50, 30), (2024, 65, 45), (2025, 90, 60)]),
+]
+
+
+def region(code):
+    return Region.objects.get(code=code)
+
+
+def kinds():
+    return {k.short_name: k for k in DepartmentKind.objects.all()}
+
+
+@transaction.atomic
+def load_departments():
+    anshan = region(ANSHAN)
+    by_code = {k.code: k for k in DepartmentKind.objects.all()}
+    for code, name in CITY_DEPARTMENT_NAMES.items():
+        Department.objects.update_or_create(region=anshan, kind=by_code[code], defaults={"name": name})
+    county_suffix = {"civil_affairs": "民政局", "health": "卫生健康局", "disabled_federation": "残疾人联合会"}
+    for county in anshan.children.all():
+        for code, suffix in county_suffix.items():
+            Department.objects.get_or_create(
+                region=county, kind=by_code[code], defaults={"name": f"{county.name}{suffix}"}
+            )
+
+
+@transaction.atomic
+def load_joint_meeting():
+    text = seeds.read_seed(seeds.ANSHAN_PLAN)
+    seat, members = seeds.parse_joint_meeting(text)
+    meeting_duties, office_duties, department_duties = seeds.parse_duties(text)
+    meeting, _ = JointMeeting.objects.update_or_create(
+        region=region(ANSHAN),
+        defaults={"office_seat": seat, "meeting_duties": meeting_duties, "office_duties": office_duties},
+    )
+    meeting.members.all().delete()
+    JointMeetingMember.objects.bulk_create(
+        JointMeetingMember(
+            meeting=meeting, role=m.role, name=m.name, organisation=m.organisation,
+            position=m.position, sort_order=i,
+        )
+        for i, m in enumerate(members)
+    )
+    meeting.department_duties.all().delete()
+    departments = {d.kind.code: d for d in Department.objects.filter(region=meeting.region).select_related("kind")}
+    DepartmentDuty.objects.bulk_create(
+        DepartmentDuty(meeting=meeting, department=departments[ORGANISATION_KINDS[org]], text=duty, sort_order=i)
+        for i, (org, duty) in enumerate(department_duties)
+    )
+    return meeting
+
+
+@transaction.atomic
+def load_anshan_plan():
+    plan, _ = ActionPlan.objects.update_or_create(
+        region=region(ANSHAN), title="鞍山市“精康融合行动”方案(2023-2025)",
+        defaults={"document_number": "征求意见稿", "start_year": 2023, "end_year": 2025},
+    )
+    by_short = kinds()
+    for seed in seeds.parse_tasks(seeds.read_seed(seeds.ANSHAN_PLAN)):
+        task, created = Task.objects.get_or_create(
+            plan=plan, number=seed.number,
+            defaults={
+                "action_number": seed.action_number, "action_title": seed.action_title,
+                "group_number": seed.group_number, "group_title": seed.group_title,
+                "text": seed.text, "scope": seed.scope, "deadline_text": seed.deadline_text,
+            },
+        )
+        if created or not task.responsibilities.exists():
+            TaskResponsibility.objects.bulk_create(
+                TaskResponsibility(task=task, kind=by_short[name], position=i)
+                for i, name in enumerate(seed.departments)
+            )
+    return plan
+
+
+@transaction.atomic
+def load_targets():
+    for code, unit, source, years in TARGETS:
+        for year, coverage, rate in years:
+            Target.objects.update_or_create(
+                region=region(code), year=year,
+                defaults={"coverage_unit": unit, "coverage_pct": coverage,
+                          "standard_service_rate_pct": rate, "source": source},
+            )
+
+
+SAMPLE_KINDS = [
+    # name pattern, owner, category, facility type
+    ("{county}精神障碍社区康复服务站{n}{mark}", OwnerDepartment.CIVIL_AFFAIRS, InstitutionCategory.COMMUNITY_REHAB, FacilityType.STATION),
+    ("{county}康复驿站{n}{mark}", OwnerDepartment.CIVIL_AFFAIRS, InstitutionCategory.COMMUNITY_REHAB, FacilityType.STATION),
+    ("{county}社区卫生服务中心精神康复室{n}{mark}", OwnerDepartment.HEALTH, InstitutionCategory.PRIMARY_HEALTH, FacilityType.STATION),
+    ("{county}残疾人康复服务中心{n}{mark}", OwnerDepartment.DISABLED_FEDERATION, InstitutionCategory.FEDERATION_REHAB, FacilityType.STATION),
+]
+
+
+@transaction.atomic
+def load_sample_institutions(per_county=4):
+    """A few dozen invented institutions across Anshan's counties, marked （示例）."""
+    rng = random.Random(2023)
+    anshan = region(ANSHAN)
+    services = list(ServiceItem.objects.order_by("sort_order"))
+    counties = list(anshan.children.order_by("code"))
+    made = []
+    centre, _ = Institution.objects.update_or_create(
+        county=counties[0], name=f"鞍山市精神障碍社区康复服务指导中心{SAMPLE_MARK}",
+        defaults=dict(
+            address="鞍山市铁东区（示例地址）", owner_department=OwnerDepartment.CIVIL_AFFAIRS,
+            category=InstitutionCategory.COMMUNITY_REHAB, facility_type=FacilityType.CENTRE,
+            operation_mode=OperationMode.GOVERNMENT_PURCHASE, psychiatrists=2, therapists=3,
+            counsellors=3, social_workers=6, other_staff=4, qualified_staff=10, clients_count=120,
+            service_visits=3600, floor_area=800, opening_hours="周一至周五 8:30—17:00",
+            public_phone="0412-0000000", supervision_phone="12345", is_published=True, is_sample=True,
+            green_channel_hospital="鞍山市精神卫生中心（示例）", latitude="41.108500", longitude="122.994600",
+            introduction="市本级精神障碍社区康复服务中心，承担评估转介、培训督导、服务示范职能（示例数据）。",
+        ),
+    )
+    made.append(centre)
+    for county in counties:
+        for n in range(1, per_county + 1):
+            pattern, owner, category, facility = SAMPLE_KINDS[(n - 1) % len(SAMPLE_KINDS)]
+            staff = [rng.randint(0, 2), rng.randint(0, 3), rng.randint(0, 2), rng.randint(1, 5), rng.randint(0, 4)]
+            total = sum(staff)
+            clients = rng.randint(10, 80)
+            inst, _ = Institution.objects.update_or_create(
+                county=county, name=pattern.format(county=county.name, n="" if n <= len(SAMPLE_KINDS) else n, mark=SAMPLE_MARK),
+                defaults=dict(
+                    address=f"{anshan.name}{county.name}（示例地址）", owner_department=owner, category=category,
+                    facility_type=facility, operation_mode=rng.choice(list(OperationMode.values)),
+                    psychiatrists=staff[0], therapists=staff[1], counsellors=staff[2],
+                    social_workers=staff[3], other_staff=staff[4],
+                    qualified_staff=min(total, rng.randint(0, total)), clients_count=clients,
+                    service_visits=clients * rng.randint(8, 40), floor_area=rng.choice([120, 200, 260, 320, 450]),
+                    opening_hours="周一至周五 8:30—16:30", contact_person="联系人（示例）",
+                    contact_phone="0412-0000000", public_phone="0412-0000000", supervision_phone="12345",
+                    is_published=n != 3, is_sample=True,
+                ),
+            )
+            made.append(inst)
+    for inst in made:
+        inst.services.set(rng.sample(services, k=rng.randint(3, 7)))
+    return made
+
+
+@transaction.atomic
+def load_sample_reports():
+    """Half-yearly aggregates for Anshan's counties, rising towards the targets (示例)."""
+    rng = random.Random(2024)
+    periods = [(2023, "H2"), (2024, "H1"), (2024, "H2"), (2025, "H1"), (2025, "H2")]
+    counties = list(region(ANSHAN).children.order_by("code"))
+    for step, (year, half) in enumerate(periods):
+        for i, county in enumerate(counties):
+            registered = 200 + 37 * i
+            share = min(0.95, 0.25 + 0.1 * step + rng.uniform(-0.05, 0.08))
+            CountyReport.objects.update_or_create(
+                county=county, year=year, half=half,
+                defaults={
+                    "offers_service": i < 4 + step,
+                    "registered_clients": registered,
+                    "standard_service_clients": int(registered * share),
+                },
+            )
+
+
+def load_all(stdout=None):
+    def say(msg):
+        if stdout is not None:
+            stdout.write(msg)
+
+    created, updated = load_regions()
+    say(f"行政区划：新增 {created}，更新 {updated}")
+    load_departments()
+    load_joint_meeting()
+    plan = load_anshan_plan()
+    say(f"任务分工：{plan.tasks.count()} 项任务")
+    load_targets()
+    made = load_sample_institutions()
+    say(f"示例机构：{len(made)} 家")
+    load_sample_reports()

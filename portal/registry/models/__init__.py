@@ -1,0 +1,20 @@
+from .departments import Department, DepartmentKind
+from .institutions import (
+    FacilityType,
+    Institution,
+    InstitutionCategory,
+    OperationMode,
+    OwnerDepartment,
+    ServiceItem,
+)
+from .meetings import DepartmentDuty, JointMeeting, JointMeetingMember, MemberRole
+from .progress import CountyReport, CoverageUnit, Half, Target
+from .regions import Region, RegionAssignment, RegionLevel
+from .tasks import ActionPlan, Task, TaskProgress, TaskResponsibility, TaskStatus, parse_deadline
+
+__all__ = [
+    "ActionPlan", "CountyReport", "CoverageUnit", "Department", "DepartmentDuty", "DepartmentKind",
+    "FacilityType", "Half", "Institution", "InstitutionCategory", "JointMeeting", "JointMeetingMember",
+    "MemberRole", "OperationMode", "OwnerDepartment", "Region", "RegionAssignment", "RegionLevel",
+    "ServiceItem", "Target", "Task", "TaskProgress", "TaskResponsibility", "TaskStatus", "parse_deadline",
+]
