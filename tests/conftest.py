@@ -1,0 +1,60 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.registry import demo
+from portal.registry.groups import COUNTY_ADMINS, CITY_ADMINS, PROVINCE_ADMINS, ensure_groups
+from portal.registry.models import Region, RegionAssignment
+from portal.registry.region_loader import load_regions
+
+PASSWORD = "test-password-123"
+
+
+@pytest.fixture
+def regions(db):
+    load_regions()
+    return {r.code: r for r in Region.objects.all()}
+
+
+@pytest.fixture
+def demo_data(db):
+    """The whole demo data set, as ``manage.py load_demo`` builds it (without users)."""
+    demo.load_all()
+    return demo
+
+
+@pytest.fixture
+def make_staff(db, django_user_model):
+    """make_staff("tiedong", "县级管理员", "210302") → a staff user scoped to that region."""
+    ensure_groups()
+
+    def make(username, group_name=None, *region_codes, superuser=False):
+        user = django_user_model.objects.create_user(
+            username=username, password=PASSWORD, is_staff=True, is_superuser=superuser,
+        )
+        if group_name:
+            user.groups.add(Group.objects.get(name=group_name))
+        for code in region_codes:
+            RegionAssignment.objects.create(user=user, region=Region.objects.get(code=code))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def county_admin(demo_data, make_staff):
+    return make_staff("tiedong", COUNTY_ADMINS, "210302")
+
+
+@pytest.fixture
+def city_admin(demo_data, make_staff):
+    return make_staff("anshan", CITY_ADMINS, "210300")
+
+
+@pytest.fixture
+def province_admin(demo_data, make_staff):
+    return make_staff("liaoning", PROVINCE_ADMINS, "210000")
+
+
+@pytest.fixture
+def superuser(db, make_staff):
+    return make_staff("root", None, superuser=True)
