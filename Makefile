@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP) browser
+install: $(STAMP)
 
 # The browser tests drive Debian's Chromium; it is installed from Debian's
 # packages when missing (CI and developers run as root on these machines).
@@ -33,7 +33,7 @@ demo: install
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check: install
