@@ -29,6 +29,7 @@ from .models import (
     Target,
     Task,
     TaskResponsibility,
+    parse_deadline,
 )
 from .region_loader import load_regions
 
@@ -75,14 +76,15 @@ def kinds():
 def load_departments():
     anshan = region(ANSHAN)
     by_code = {k.code: k for k in DepartmentKind.objects.all()}
-    for code, name in CITY_DEPARTMENT_NAMES.items():
-        Department.objects.update_or_create(region=anshan, kind=by_code[code], defaults={"name": name})
+    existing = {(d.region_id, d.kind_id): d for d in Department.objects.filter(region__in=[anshan, *anshan.children.all()])}
+    wanted = [(anshan, by_code[code], name) for code, name in CITY_DEPARTMENT_NAMES.items()]
     county_suffix = {"civil_affairs": "民政局", "health": "卫生健康局", "disabled_federation": "残疾人联合会"}
     for county in anshan.children.all():
-        for code, suffix in county_suffix.items():
-            Department.objects.get_or_create(
-                region=county, kind=by_code[code], defaults={"name": f"{county.name}{suffix}"}
-            )
+        wanted += [(county, by_code[code], f"{county.name}{suffix}") for code, suffix in county_suffix.items()]
+    # One insert for a fresh database; names an admin has changed are kept.
+    Department.objects.bulk_create(
+        Department(region=r, kind=k, name=name) for r, k, name in wanted if (r.pk, k.pk) not in existing
+    )
 
 
 @transaction.atomic
@@ -118,29 +120,35 @@ def load_anshan_plan():
         defaults={"document_number": "征求意见稿", "start_year": 2023, "end_year": 2025},
     )
     by_short = kinds()
-    for seed in seeds.parse_tasks(seeds.read_seed(seeds.ANSHAN_PLAN)):
-        task, created = Task.objects.get_or_create(
-            plan=plan, number=seed.number,
-            defaults={
-                "action_number": seed.action_number, "action_title": seed.action_title,
-                "group_number": seed.group_number, "group_title": seed.group_title,
-                "text": seed.text, "scope": seed.scope, "deadline_text": seed.deadline_text,
-            },
-        )
-        if created or not task.responsibilities.exists():
-            TaskResponsibility.objects.bulk_create(
-                TaskResponsibility(task=task, kind=by_short[name], position=i)
-                for i, name in enumerate(seed.departments)
-            )
+    seeds_by_number = {t.number: t for t in seeds.parse_tasks(seeds.read_seed(seeds.ANSHAN_PLAN))}
+    existing = set(plan.tasks.values_list("number", flat=True))
+    new_tasks = []
+    for seed in seeds_by_number.values():
+        if seed.number in existing:
+            continue  # keep the status and edits staff have made
+        deadline, ongoing = parse_deadline(seed.deadline_text)
+        new_tasks.append(Task(
+            plan=plan, number=seed.number, action_number=seed.action_number, action_title=seed.action_title,
+            group_number=seed.group_number, group_title=seed.group_title, text=seed.text, scope=seed.scope,
+            deadline_text=seed.deadline_text, deadline=deadline, is_ongoing=ongoing,
+        ))
+    # bulk_create skips Task.save(), so the deadline is parsed above.
+    Task.objects.bulk_create(new_tasks)
+    TaskResponsibility.objects.bulk_create(
+        TaskResponsibility(task=task, kind=by_short[name], position=i)
+        for task in new_tasks
+        for i, name in enumerate(seeds_by_number[task.number].departments)
+    )
     return plan
 
 
 @transaction.atomic
 def load_targets():
+    regions = {r.code: r for r in Region.objects.filter(code__in=[t[0] for t in TARGETS])}
     for code, unit, source, years in TARGETS:
         for year, coverage, rate in years:
             Target.objects.update_or_create(
-                region=region(code), year=year,
+                region=regions[code], year=year,
                 defaults={"coverage_unit": unit, "coverage_pct": coverage,
                           "standard_service_rate_pct": rate, "source": source},
             )
@@ -155,52 +163,60 @@ SAMPLE_KINDS = [
 ]
 
 
-@transaction.atomic
-def load_sample_institutions(per_county=4):
-    """A few dozen invented institutions across Anshan's counties, marked （示例）."""
+def _sample_institutions(per_county):
+    """The sample rows, the same on every run (a seeded generator)."""
     rng = random.Random(2023)
     anshan = region(ANSHAN)
     services = list(ServiceItem.objects.order_by("sort_order"))
     counties = list(anshan.children.order_by("code"))
-    made = []
-    centre, _ = Institution.objects.update_or_create(
+    rows = [(Institution(
         county=counties[0], name=f"鞍山市精神障碍社区康复服务指导中心{SAMPLE_MARK}",
-        defaults=dict(
-            address="鞍山市铁东区（示例地址）", owner_department=OwnerDepartment.CIVIL_AFFAIRS,
-            category=InstitutionCategory.COMMUNITY_REHAB, facility_type=FacilityType.CENTRE,
-            operation_mode=OperationMode.GOVERNMENT_PURCHASE, psychiatrists=2, therapists=3,
-            counsellors=3, social_workers=6, other_staff=4, qualified_staff=10, clients_count=120,
-            service_visits=3600, floor_area=800, opening_hours="周一至周五 8:30—17:00",
-            public_phone="0412-0000000", supervision_phone="12345", is_published=True, is_sample=True,
-            green_channel_hospital="鞍山市精神卫生中心（示例）", latitude="41.108500", longitude="122.994600",
-            introduction="市本级精神障碍社区康复服务中心，承担评估转介、培训督导、服务示范职能（示例数据）。",
-        ),
-    )
-    made.append(centre)
+        address="鞍山市铁东区（示例地址）", owner_department=OwnerDepartment.CIVIL_AFFAIRS,
+        category=InstitutionCategory.COMMUNITY_REHAB, facility_type=FacilityType.CENTRE,
+        operation_mode=OperationMode.GOVERNMENT_PURCHASE, psychiatrists=2, therapists=3,
+        counsellors=3, social_workers=6, other_staff=4, qualified_staff=10, clients_count=120,
+        service_visits=3600, floor_area=800, opening_hours="周一至周五 8:30—17:00",
+        contact_person="联系人（示例）", contact_phone="0412-0000000",
+        public_phone="0412-0000000", supervision_phone="12345", is_published=True, is_sample=True,
+        green_channel_hospital="鞍山市精神卫生中心（示例）", latitude="41.108500", longitude="122.994600",
+        introduction="市本级精神障碍社区康复服务中心，承担评估转介、培训督导、服务示范职能（示例数据）。",
+    ), rng.sample(services, k=7))]
     for county in counties:
         for n in range(1, per_county + 1):
             pattern, owner, category, facility = SAMPLE_KINDS[(n - 1) % len(SAMPLE_KINDS)]
+            suffix = "" if n <= len(SAMPLE_KINDS) else str(n)
             staff = [rng.randint(0, 2), rng.randint(0, 3), rng.randint(0, 2), rng.randint(1, 5), rng.randint(0, 4)]
-            total = sum(staff)
             clients = rng.randint(10, 80)
-            inst, _ = Institution.objects.update_or_create(
-                county=county, name=pattern.format(county=county.name, n="" if n <= len(SAMPLE_KINDS) else n, mark=SAMPLE_MARK),
-                defaults=dict(
-                    address=f"{anshan.name}{county.name}（示例地址）", owner_department=owner, category=category,
-                    facility_type=facility, operation_mode=rng.choice(list(OperationMode.values)),
-                    psychiatrists=staff[0], therapists=staff[1], counsellors=staff[2],
-                    social_workers=staff[3], other_staff=staff[4],
-                    qualified_staff=min(total, rng.randint(0, total)), clients_count=clients,
-                    service_visits=clients * rng.randint(8, 40), floor_area=rng.choice([120, 200, 260, 320, 450]),
-                    opening_hours="周一至周五 8:30—16:30", contact_person="联系人（示例）",
-                    contact_phone="0412-0000000", public_phone="0412-0000000", supervision_phone="12345",
-                    is_published=n != 3, is_sample=True,
-                ),
-            )
-            made.append(inst)
-    for inst in made:
-        inst.services.set(rng.sample(services, k=rng.randint(3, 7)))
-    return made
+            rows.append((Institution(
+                county=county, name=pattern.format(county=county.name, n=suffix, mark=SAMPLE_MARK),
+                address=f"{anshan.name}{county.name}（示例地址）", owner_department=owner, category=category,
+                facility_type=facility, operation_mode=rng.choice(list(OperationMode.values)),
+                psychiatrists=staff[0], therapists=staff[1], counsellors=staff[2],
+                social_workers=staff[3], other_staff=staff[4],
+                qualified_staff=rng.randint(0, sum(staff)), clients_count=clients,
+                service_visits=clients * rng.randint(8, 40), floor_area=rng.choice([120, 200, 260, 320, 450]),
+                opening_hours="周一至周五 8:30—16:30", contact_person="联系人（示例）",
+                contact_phone="0412-0000000", public_phone="0412-0000000", supervision_phone="12345",
+                is_published=n != 3, is_sample=True,
+            ), rng.sample(services, k=rng.randint(3, 7))))
+    return rows
+
+
+@transaction.atomic
+def load_sample_institutions(per_county=4):
+    """A few dozen invented institutions across Anshan's counties, marked （示例）.
+
+    Only missing rows are created, so edits made in the admin survive a reload.
+    """
+    rows = _sample_institutions(per_county)
+    existing = set(Institution.objects.filter(name__endswith=SAMPLE_MARK).values_list("county_id", "name"))
+    new = [(inst, services) for inst, services in rows if (inst.county_id, inst.name) not in existing]
+    Institution.objects.bulk_create(inst for inst, _ in new)
+    Through = Institution.services.through
+    Through.objects.bulk_create(
+        Through(institution_id=inst.pk, serviceitem_id=item.pk) for inst, services in new for item in services
+    )
+    return [inst for inst, _ in rows]
 
 
 @transaction.atomic
@@ -209,18 +225,18 @@ def load_sample_reports():
     rng = random.Random(2024)
     periods = [(2023, "H2"), (2024, "H1"), (2024, "H2"), (2025, "H1"), (2025, "H2")]
     counties = list(region(ANSHAN).children.order_by("code"))
+    existing = set(CountyReport.objects.filter(county__in=counties).values_list("county_id", "year", "half"))
+    reports = []
     for step, (year, half) in enumerate(periods):
         for i, county in enumerate(counties):
             registered = 200 + 37 * i
             share = min(0.95, 0.25 + 0.1 * step + rng.uniform(-0.05, 0.08))
-            CountyReport.objects.update_or_create(
-                county=county, year=year, half=half,
-                defaults={
-                    "offers_service": i < 4 + step,
-                    "registered_clients": registered,
-                    "standard_service_clients": int(registered * share),
-                },
-            )
+            if (county.pk, year, half) not in existing:
+                reports.append(CountyReport(
+                    county=county, year=year, half=half, offers_service=i < 4 + step,
+                    registered_clients=registered, standard_service_clients=int(registered * share),
+                ))
+    CountyReport.objects.bulk_create(reports)
 
 
 def load_all(stdout=None):
