@@ -20,7 +20,7 @@ def test_language_and_time_zone():
 @pytest.mark.django_db
 def test_admin_login_page_is_in_chinese(client):
     body = client.get("/admin/login/").content.decode()
-    assert "登录" in body
+    assert "登录 精康融合行动服务平台 管理后台" in body
     assert "Sign in" not in body
 
 
@@ -31,6 +31,7 @@ def test_admin_menu_has_the_registry_group(client, superuser):
     # The sidebar is rendered from JSON props, so the label appears JSON-escaped.
     assert json.dumps("精康登记") in body
     assert "/admin/registry/institution/" in body
+    assert "精康融合行动服务平台 管理后台</title>" in body
 
 
 @pytest.mark.django_db
