@@ -40,10 +40,13 @@ GROUP_PERMISSIONS = {
 
 
 def ensure_groups(sender=None, **kwargs):
-    # post_migrate is sent once per app; permissions of every app exist only
-    # once the last one has been sent, so act then (or when called directly).
-    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
-        return
+    # post_migrate is sent once per app that has models; the permissions of
+    # every app exist only once the last one has been sent, so act then (or
+    # when called directly).
+    if sender is not None:
+        with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+        if sender is not with_models[-1]:
+            return
     admin_access = Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"
     ).first()

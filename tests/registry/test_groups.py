@@ -1,0 +1,38 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from portal.registry.groups import CITY_ADMINS, COUNTY_ADMINS, EDITORS, PROVINCE_ADMINS, ensure_groups
+
+
+def perms(name):
+    return set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+
+
+@pytest.mark.django_db
+def test_migrate_creates_the_four_staff_groups():
+    assert set(Group.objects.values_list("name", flat=True)) >= {PROVINCE_ADMINS, CITY_ADMINS, COUNTY_ADMINS, EDITORS}
+    assert all("access_admin" in perms(g) for g in (PROVINCE_ADMINS, CITY_ADMINS, COUNTY_ADMINS, EDITORS))
+
+
+@pytest.mark.django_db
+def test_only_province_admins_edit_the_shared_vocabularies():
+    assert {"change_region", "change_serviceitem", "change_departmentkind"} <= perms(PROVINCE_ADMINS)
+    assert not {"change_region", "change_serviceitem"} & perms(CITY_ADMINS)
+    assert "view_region" in perms(COUNTY_ADMINS)
+
+
+@pytest.mark.django_db
+def test_county_admins_maintain_their_institutions_but_not_the_plan():
+    county = perms(COUNTY_ADMINS)
+    assert {"add_institution", "change_institution", "delete_institution", "add_taskprogress"} <= county
+    assert "change_actionplan" not in county and "delete_task" not in county
+
+
+@pytest.mark.django_db
+def test_ensure_groups_is_idempotent_and_restores_removed_permissions():
+    group = Group.objects.get(name=COUNTY_ADMINS)
+    group.permissions.clear()
+    ensure_groups()
+    ensure_groups()
+    assert "change_institution" in perms(COUNTY_ADMINS)
+    assert Group.objects.filter(name=COUNTY_ADMINS).count() == 1
