@@ -17,7 +17,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) node_modules/.installed
+
+# axe-core for the accessibility scan in the browser tests (npm registry,
+# pinned in package.json / package-lock.json; node_modules is git-ignored).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "Installing Debian's npm for the browser-test tools"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund
+	touch $@
 
 # The browser tests drive Debian's Chromium; it is installed from Debian's
 # packages when missing (CI and developers run as root on these machines).
@@ -41,4 +50,4 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media static_collected
+	rm -rf $(VENV) db.sqlite3 media static_collected node_modules

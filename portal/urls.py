@@ -4,10 +4,25 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.pages.api import api_router, directory_api
+from portal.pages.views import elder_mode
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/", api_router.urls),
+    path("api/directory/", directory_api.urls),
+    path("elder-mode/", elder_mode, name="elder_mode"),
+    path("search/", include("search.urls")),
 ]
+
+if settings.SERVE_MEDIA and not settings.DEBUG:
+    # No web server in front (docker/): media with safe headers (portal/ops/media.py).
+    from django.urls import re_path
+
+    from portal.ops.media import serve_media
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

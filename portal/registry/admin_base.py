@@ -5,7 +5,9 @@ from django.contrib.admin import SimpleListFilter
 from django.http import Http404
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import DeleteView, EditView, InspectView
+from wagtail_modeladmin.views import CreateView, DeleteView, EditView, InspectView
+
+from portal.audit.mixins import AuditChangesMixin
 
 from . import access
 from .forms import RegionScopedAdminForm
@@ -79,7 +81,12 @@ class OutOfScopeIs404:
         return super().dispatch(request, *args, **kwargs)
 
 
-class ScopedEditView(OutOfScopeIs404, EditView):
+# AuditChangesMixin (portal/audit) adds what changed to Wagtail's log entries.
+class ScopedCreateView(AuditChangesMixin, CreateView):
+    pass
+
+
+class ScopedEditView(AuditChangesMixin, OutOfScopeIs404, EditView):
     pass
 
 
@@ -87,7 +94,7 @@ class ScopedInspectView(OutOfScopeIs404, InspectView):
     pass
 
 
-class ScopedDeleteView(OutOfScopeIs404, DeleteView):
+class ScopedDeleteView(AuditChangesMixin, OutOfScopeIs404, DeleteView):
     pass
 
 
@@ -95,6 +102,7 @@ class RegionScopedModelAdmin(ModelAdmin):
     """A registry ModelAdmin whose every view is limited to the user's regions."""
 
     permission_helper_class = RegionPermissionHelper
+    create_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
     inspect_view_class = ScopedInspectView
     delete_view_class = ScopedDeleteView

@@ -7,7 +7,11 @@ from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from search.admin import InstitutionSearchHandler
+
 from .admin_base import RegionFilter, RegionScopedModelAdmin
+# Spreadsheet import/export (issue 3): listing buttons, URLs, import history.
+from .spreadsheets.admin import ImportRecordAdmin, SpreadsheetAdminMixin
 from .models import (
     ActionPlan,
     CountyReport,
@@ -85,7 +89,8 @@ class ServiceItemAdmin(ModelAdmin):
     search_fields = ("name",)
 
 
-class InstitutionAdmin(RegionScopedModelAdmin):
+class InstitutionAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    spreadsheet_kind = "institutions"
     model = Institution
     menu_label = "精康服务机构"
     menu_icon = "home"
@@ -93,6 +98,8 @@ class InstitutionAdmin(RegionScopedModelAdmin):
     list_display = ("name", "county", "owner_department", "category", "total_staff_display", "clients_count", "is_published")
     list_filter = (RegionFilter, "owner_department", "category", "facility_type", "operation_mode", "is_published")
     search_fields = ("name", "address", "contact_person")
+    # Finds Chinese words through the search app's segmented index.
+    search_handler_class = InstitutionSearchHandler
     inspect_view_fields = (
         "name", "address", "county", "owner_department", "category",
         "psychiatrists", "therapists", "counsellors", "social_workers", "other_staff",
@@ -146,7 +153,8 @@ class JointMeetingAdmin(RegionScopedModelAdmin):
     panels = [FieldPanel("region"), FieldPanel("name"), FieldPanel("office_seat"), FieldPanel("meeting_duties"), FieldPanel("office_duties")]
 
 
-class JointMeetingMemberAdmin(RegionScopedModelAdmin):
+class JointMeetingMemberAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    spreadsheet_kind = "members"
     model = JointMeetingMember
     menu_label = "联席会议成员"
     menu_icon = "user"
@@ -221,7 +229,8 @@ class OverdueFilter(SimpleListFilter):
         return queryset
 
 
-class TaskAdmin(RegionScopedModelAdmin):
+class TaskAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    spreadsheet_kind = "tasks"
     model = Task
     menu_label = "任务分工"
     menu_icon = "tasks"
@@ -341,4 +350,5 @@ class RegistryGroup(ModelAdminGroup):
         InstitutionAdmin, ServiceItemAdmin, JointMeetingAdmin, JointMeetingMemberAdmin, DepartmentDutyAdmin,
         ActionPlanAdmin, TaskAdmin, TaskProgressAdmin, TargetAdmin, CountyReportAdmin,
         RegionAdmin, DepartmentAdmin, DepartmentKindAdmin, RegionAssignmentAdmin,
+        ImportRecordAdmin,
     )

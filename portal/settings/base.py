@@ -26,9 +26,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "portal.pages",
     "portal.registry",
+    "portal.ops",
+    "portal.audit",
+    "portal.supervision",
+    "portal.prices",
     "search",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
+    "wagtail.api.v2",
+    "rest_framework",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -44,24 +51,43 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # Request id first so every later log line carries it; /healthz is
+    # answered before host checks and the HTTPS redirect (load balancers).
+    "portal.ops.middleware.RequestIdMiddleware",
+    "portal.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.ops.middleware.SecurityHeadersMiddleware",
+    "portal.ops.csp.PortalCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Two-factor authentication (django-otp); enforces nothing unless TWO_FACTOR_ENABLED.
+    "django_otp.middleware.OTPMiddleware",
+    "portal.ops.two_factor.TwoFactorMiddleware",
+    # Whole-page cache for anonymous visitors, emptied on every publish.
+    "portal.pages.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -150,9 +176,102 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Structured logs: one JSON object per line with the request id; phone
+# numbers, ID-card numbers and contact fields are masked before writing
+# (portal/ops/logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "portal.ops.logging.RequestIdFilter"},
+        "redact": {"()": "portal.ops.logging.RedactFilter"},
+    },
+    "formatters": {"json": {"()": "portal.ops.logging.RedactingJsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request (method, path, status, duration; never the body).
+        "portal.request": {"level": os.environ.get("REQUEST_LOG_LEVEL", "INFO")},
+    },
 }
+
+# --- Security and operations (portal/ops, portal/audit) ---------------------
+
+# The hotline shown on error pages, which must render without the database.
+PUBLIC_HOTLINE = os.environ.get("PUBLIC_HOTLINE", "12345")
+PUBLIC_HOTLINE_LABEL = os.environ.get("PUBLIC_HOTLINE_LABEL", "政务服务便民热线")
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before
+    # the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+# Either the account or the client address reaching the limit locks out.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "ops/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "portal.ops.client_ip.client_ip"
+AXES_ENABLE_ADMIN = False  # unlocking happens in the Wagtail admin (登录锁定)
+AXES_VERBOSE = False
+
+# Two-factor authentication (portal/ops/two_factor.py): off unless set; then
+# optional for staff and required for these groups.
+TWO_FACTOR_ENABLED = os.environ.get("TWO_FACTOR_ENABLED", "0") == "1"
+TWO_FACTOR_REQUIRED_GROUPS = ["省级管理员"]
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
+# Content Security Policy (django-csp): same-origin only, no inline code on
+# the public site. The admin gets the relaxed policy it needs (portal/ops/csp.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=(), usb=()"
+# The admin must not call out to third parties (update check, avatars).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# Uploads: checked by content, not by name (portal/ops/uploads.py).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.ops.uploads.SafeDocumentForm"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+# Media files served by Django (docker/ has no separate web server): only
+# when asked for, with safe headers (portal/ops/media.py).
+SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "0") == "1"
+
+# --- Registry spreadsheets (portal/registry/spreadsheets) --------------------
+
+# Background work (large imports) goes through django-tasks; production runs
+# `manage.py db_worker` next to the web process. Tests run tasks immediately.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+REGISTRY_IMPORT_MAX_BYTES = int(os.environ.get("REGISTRY_IMPORT_MAX_MB", "20")) * 1024 * 1024
+REGISTRY_IMPORT_MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # zip-bomb guard
+REGISTRY_IMPORT_MAX_BLANK_ROWS = 200  # stop reading after this many blank rows in a row
+# Files above this size are previewed and imported in the background.
+REGISTRY_IMPORT_BACKGROUND_BYTES = int(os.environ.get("REGISTRY_IMPORT_BACKGROUND_KB", "512")) * 1024

@@ -11,3 +11,8 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# django-axes needs the request in authenticate(); the test client's login()
+# has none. The lockout tests switch it on (tests/security/test_lockout.py).
+AXES_ENABLED = False
+LOGGING["loggers"]["portal.request"]["level"] = "WARNING"  # noqa: F405

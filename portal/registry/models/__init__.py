@@ -7,6 +7,7 @@ from .institutions import (
     OwnerDepartment,
     ServiceItem,
 )
+from .imports import ImportRecord, SpreadsheetKind
 from .meetings import DepartmentDuty, JointMeeting, JointMeetingMember, MemberRole
 from .progress import CountyReport, CoverageUnit, Half, Target
 from .regions import Region, RegionAssignment, RegionLevel
@@ -14,7 +15,7 @@ from .tasks import ActionPlan, Task, TaskProgress, TaskResponsibility, TaskStatu
 
 __all__ = [
     "ActionPlan", "CountyReport", "CoverageUnit", "Department", "DepartmentDuty", "DepartmentKind",
-    "FacilityType", "Half", "Institution", "InstitutionCategory", "JointMeeting", "JointMeetingMember",
+    "FacilityType", "Half", "ImportRecord", "Institution", "InstitutionCategory", "JointMeeting", "JointMeetingMember",
     "MemberRole", "OperationMode", "OwnerDepartment", "Region", "RegionAssignment", "RegionLevel",
-    "ServiceItem", "Target", "Task", "TaskProgress", "TaskResponsibility", "TaskStatus", "parse_deadline",
+    "ServiceItem", "SpreadsheetKind", "Target", "Task", "TaskProgress", "TaskResponsibility", "TaskStatus", "parse_deadline",
 ]

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             load_site()
             if not no_users:
                 self.create_users()
+        # As bakerydemo does: the demo ends with a fresh search index.
+        call_command("search_reindex", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
 
     def create_users(self):

@@ -1,0 +1,125 @@
+"""Headless access for the official account and mini-programs.
+
+- Wagtail's API v2 (pages, images, documents) at /api/v2/.
+- The published institution directory, read-only, at /api/directory/, with
+  the directory's filters and an OpenAPI schema at /api/directory/openapi.json.
+  Its schemas list public fields only (see ``directory.PUBLIC_FIELDS``).
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import NinjaAPI, Schema
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+
+from .directory import filter_institutions, public_institutions
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("images", ImagesAPIViewSet)
+api_router.register_endpoint("documents", DocumentsAPIViewSet)
+
+directory_api = NinjaAPI(
+    title="精康服务机构查询 API", version="1.0", urls_namespace="directory_api",
+    description="已对外公开的精神障碍社区康复服务机构（只读）。不含填报联系人等仅工作人员可见的信息。",
+    docs_url="/docs",
+)
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+
+
+class PriceOut(Schema):
+    item: str
+    content: str
+    unit: str
+    charge_type: str
+    price: Decimal | None
+    pricing_form: str
+    basis: str
+    effective_date: datetime.date
+    complaint_phone: str
+
+
+class InstitutionOut(Schema):
+    id: int
+    name: str
+    address: str
+    county: RegionOut
+    city: RegionOut | None
+    owner_department: str
+    category: str
+    operation_mode: str
+    facility_type: str
+    services: list[str]
+    opening_hours: str
+    public_phone: str
+    supervision_phone: str
+    green_channel_hospital: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    introduction: str
+    updated_at: datetime.datetime
+
+
+class InstitutionDetailOut(InstitutionOut):
+    floor_area: Decimal | None
+    prices: list[PriceOut]
+
+
+def to_public(inst, with_prices=False):
+    parent = inst.county.parent
+    data = {
+        "id": inst.id, "name": inst.name, "address": inst.address,
+        "county": {"code": inst.county.code, "name": inst.county.name},
+        "city": {"code": parent.code, "name": parent.name} if parent else None,
+        "owner_department": inst.get_owner_department_display(), "category": inst.get_category_display(),
+        "operation_mode": inst.get_operation_mode_display() if inst.operation_mode else "",
+        "facility_type": inst.get_facility_type_display() if inst.facility_type else "",
+        "services": [s.name for s in inst.services.all()],
+        "opening_hours": inst.opening_hours, "public_phone": inst.public_phone,
+        "supervision_phone": inst.supervision_phone, "green_channel_hospital": inst.green_channel_hospital,
+        "latitude": inst.latitude, "longitude": inst.longitude, "introduction": inst.introduction,
+        "updated_at": inst.updated_at,
+    }
+    if with_prices:
+        from portal.prices.board import price_board
+
+        data["floor_area"] = inst.floor_area
+        data["prices"] = [
+            {"item": v.item.name, "content": v.item.content, "unit": v.item.unit,
+             "charge_type": v.get_charge_type_display(), "price": v.price, "pricing_form": v.get_pricing_form_display(),
+             "basis": v.basis, "effective_date": v.effective_date, "complaint_phone": v.complaint_phone}
+            for v in price_board(inst)
+        ]
+    return data
+
+
+class InstitutionPage(Schema):
+    count: int
+    items: list[InstitutionOut]
+
+
+MAX_LIMIT = 100
+
+
+@directory_api.get("/institutions", response=InstitutionPage, summary="机构列表",
+                   description="可按地区代码（市或县）、机构类别代码、服务项目编号和名称关键词筛选；limit 最大 100。")
+def list_institutions(request, region: str = "", category: str = "", service: int | None = None, q: str = "",
+                      limit: int = 20, offset: int = 0):
+    queryset = filter_institutions(public_institutions(), region=region[:12], category=category[:30],
+                                   service=service, q=q[:50])
+    limit = min(max(limit, 1), MAX_LIMIT)
+    offset = max(offset, 0)
+    return {"count": queryset.count(), "items": [to_public(inst) for inst in queryset[offset:offset + limit]]}
+
+
+@directory_api.get("/institutions/{institution_id}", response=InstitutionDetailOut, summary="机构详情（含价格公示）")
+def get_institution(request, institution_id: int):
+    return to_public(get_object_or_404(public_institutions(), pk=institution_id), with_prices=True)

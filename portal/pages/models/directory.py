@@ -1,0 +1,103 @@
+"""机构查询 and 价格公示: pages over the published institution registry."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from ..directory import DirectoryFilterForm, public_institutions
+from .base import PortalPage
+
+PER_PAGE = 20
+
+
+class RegionRootMixin(models.Model):
+    region = models.ForeignKey(
+        "registry.Region", verbose_name="显示范围", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="只显示此区划内的机构；留空显示全部。",
+    )
+
+    class Meta:
+        abstract = True
+
+    def scoped_institutions(self):
+        queryset = public_institutions()
+        if self.region_id:
+            queryset = queryset.filter(county__path__startswith=self.region.path)
+        return queryset
+
+
+class DirectoryPage(RegionRootMixin, RoutablePageMixin, PortalPage):
+    """机构查询: the published institutions, filterable, with a detail page each."""
+
+    intro = RichTextField("导语", blank=True)
+
+    content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
+    search_fields = PortalPage.search_fields + [index.SearchField("intro")]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "机构查询"
+
+    @path("")
+    def listing(self, request):
+        form = DirectoryFilterForm(request.GET or None, root=self.region)
+        institutions = form.filter(self.scoped_institutions())
+        page_obj = Paginator(institutions, PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(request, context_overrides={
+            "form": form, "institutions": page_obj, "query": query.urlencode(),
+        })
+
+    @path("<int:pk>/")
+    def detail(self, request, pk):
+        from portal.prices.board import price_board
+
+        institution = get_object_or_404(self.scoped_institutions(), pk=pk)
+        context = self.get_context(request)
+        context.update({"institution": institution, "board": price_board(institution),
+                        "article_title": institution.name})
+        return TemplateResponse(request, "pages/institution_detail.html", context)
+
+
+class PriceIndexPage(RegionRootMixin, RoutablePageMixin, PortalPage):
+    """价格公示: institutions' price boards and their adjustment records."""
+
+    intro = RichTextField("导语", blank=True)
+
+    content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
+    search_fields = PortalPage.search_fields + [index.SearchField("intro")]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "价格公示"
+
+    @path("")
+    def listing(self, request):
+        form = DirectoryFilterForm(request.GET or None, root=self.region)
+        institutions = form.filter(self.scoped_institutions().filter(price_items__isnull=False).distinct())
+        page_obj = Paginator(institutions, PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(request, context_overrides={"form": form, "institutions": page_obj, "query": query.urlencode()})
+
+    @path("<int:pk>/")
+    def board(self, request, pk):
+        from portal.prices.board import price_board, price_history
+
+        institution = get_object_or_404(self.scoped_institutions(), pk=pk)
+        board = price_board(institution)
+        if not board:
+            raise Http404("该机构暂无价格公示。")
+        context = self.get_context(request)
+        context.update({"institution": institution, "board": board, "history": price_history(institution),
+                        "article_title": f"{institution.name}价格公示"})
+        return TemplateResponse(request, "pages/price_board.html", context)

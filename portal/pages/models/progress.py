@@ -1,0 +1,78 @@
+"""联席会议与任务分工 and 工作进展: public views of the registry."""
+
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.search import index
+
+from .base import PortalPage
+
+
+class JointMeetingPage(PortalPage):
+    """The joint meeting's public members and duties, and the task table."""
+
+    intro = RichTextField("导语", blank=True)
+    region = models.ForeignKey("registry.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+
+    content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
+    search_fields = PortalPage.search_fields + [index.SearchField("intro")]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "联席会议与任务分工"
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.registry.models import ActionPlan, JointMeeting, JointMeetingMember, Task, TaskResponsibility
+
+        context = super().get_context(request, *args, **kwargs)
+        meeting = (
+            JointMeeting.objects.filter(region=self.region_id)
+            .prefetch_related(
+                # Member phones are staff-only: never selected for the public page.
+                Prefetch("members", queryset=JointMeetingMember.objects.defer("phone").order_by("sort_order", "pk")),
+                "department_duties__department",
+            ).first()
+        )
+        plan = ActionPlan.objects.filter(region=self.region_id).order_by("-start_year").first()
+        tasks = []
+        if plan is not None:
+            tasks = list(
+                Task.objects.filter(plan=plan).order_by("number").prefetch_related(
+                    Prefetch("responsibilities", queryset=TaskResponsibility.objects.select_related("kind").order_by("position"))
+                )
+            )
+        today = timezone.localdate()
+        context.update({
+            "meeting": meeting, "plan": plan, "today": today,
+            "tasks": [(task, task.is_overdue_on(today)) for task in tasks],
+        })
+        return context
+
+
+class ProgressPage(PortalPage):
+    """工作进展: charts of coverage and standard-service rate against the targets."""
+
+    intro = RichTextField("导语", blank=True)
+    region = models.ForeignKey("registry.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="+")
+
+    content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
+    search_fields = PortalPage.search_fields + [index.SearchField("intro")]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "工作进展"
+
+    def get_context(self, request, *args, **kwargs):
+        from ..charts import bar_chart
+        from ..progress import region_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        progress = region_progress(self.region)
+        context.update({
+            "progress": progress,
+            "coverage_chart": bar_chart([(f"{y.year}年", y.coverage, y.coverage_target) for y in progress.years]),
+            "rate_chart": bar_chart([(f"{y.year}年", y.rate, y.rate_target) for y in progress.years]),
+        })
+        return context

@@ -1,0 +1,129 @@
+"""工作进展: progress against the yearly targets, computed from the registry.
+
+For each year the latest report of every county counts (December over June).
+Coverage is the share of counties offering the service, or for a region
+counted by townships (上海) the share of townships with service; the
+standard-service rate is the sum of clients in standard service over the sum
+of registered clients. Targets come from the region or its nearest ancestor.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from portal.registry.models import CountyReport, CoverageUnit, Half, Region, RegionLevel, Target
+
+HUNDRED = Decimal(100)
+
+
+def share(part, whole):
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+@dataclass
+class YearProgress:
+    year: int
+    counties_total: int
+    counties_reporting: int = 0
+    counties_with_service: int = 0
+    townships_total: int = 0
+    townships_with_service: int = 0
+    registered: int = 0
+    standard: int = 0
+    coverage_target: Decimal | None = None
+    rate_target: Decimal | None = None
+    unit: str = CoverageUnit.COUNTY
+
+    @property
+    def coverage(self):
+        if self.unit == CoverageUnit.TOWNSHIP:
+            return share(self.townships_with_service, self.townships_total)
+        return share(self.counties_with_service, self.counties_total) if self.counties_reporting else None
+
+    @property
+    def rate(self):
+        return share(self.standard, self.registered)
+
+    @property
+    def coverage_met(self):
+        return None if self.coverage is None or self.coverage_target is None else self.coverage >= self.coverage_target
+
+    @property
+    def rate_met(self):
+        return None if self.rate is None or self.rate_target is None else self.rate >= self.rate_target
+
+
+@dataclass
+class CountyRow:
+    county: Region
+    report: CountyReport | None
+
+    @property
+    def rate(self):
+        return share(self.report.standard_service_clients, self.report.registered_clients) if self.report else None
+
+
+@dataclass
+class RegionProgress:
+    region: Region
+    unit: str
+    years: list = field(default_factory=list)
+    counties: list = field(default_factory=list)
+    latest_period: str = ""
+
+    @property
+    def latest(self):
+        reported = [y for y in self.years if y.counties_reporting]
+        return reported[-1] if reported else None
+
+
+def targets_for(region):
+    """The targets of the region, or of its nearest ancestor that has some."""
+    codes = [c for c in region.path.split("/") if c]
+    targets = list(Target.objects.filter(region__code__in=codes).select_related("region"))
+    for code in reversed(codes):
+        mine = [t for t in targets if t.region.code == code]
+        if mine:
+            return {t.year: t for t in mine}
+    return {}
+
+
+HALF_ORDER = {Half.H1: 1, Half.H2: 2}
+
+
+def region_progress(region):
+    """Everything the progress page draws, in four queries whatever the size."""
+    counties = list(Region.objects.filter(
+        path__startswith=region.path, level=RegionLevel.COUNTY, is_active=True,
+    ).order_by("path"))
+    targets = targets_for(region)
+    unit = next(iter(targets.values())).coverage_unit if targets else CoverageUnit.COUNTY
+    reports = CountyReport.objects.filter(county__path__startswith=region.path, county__is_active=True)
+    latest_in_year = {}
+    for report in reports.order_by("year", "half"):
+        key = (report.county_id, report.year)
+        held = latest_in_year.get(key)
+        if held is None or HALF_ORDER[report.half] > HALF_ORDER[held.half]:
+            latest_in_year[key] = report
+    years = sorted(set(targets) | {year for _, year in latest_in_year})
+    by_year = {y: YearProgress(year=y, counties_total=len(counties), unit=unit) for y in years}
+    for (_, year), report in latest_in_year.items():
+        row = by_year[year]
+        row.counties_reporting += 1
+        row.counties_with_service += int(report.offers_service)
+        row.townships_total += report.townships_total or 0
+        row.townships_with_service += report.townships_with_service or 0
+        row.registered += report.registered_clients
+        row.standard += report.standard_service_clients
+    for year, target in targets.items():
+        by_year[year].coverage_target = target.coverage_pct
+        by_year[year].rate_target = target.standard_service_rate_pct
+    result = RegionProgress(region=region, unit=unit, years=[by_year[y] for y in years])
+    latest = max(((r.year, HALF_ORDER[r.half]) for r in latest_in_year.values()), default=None)
+    if latest:
+        year, half = latest
+        result.latest_period = f"{year}年{'上半年' if half == 1 else '下半年'}"
+        newest = {r.county_id: r for (cid, y), r in latest_in_year.items() if y == year}
+        result.counties = [CountyRow(county=c, report=newest.get(c.pk)) for c in counties]
+    return result

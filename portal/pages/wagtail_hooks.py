@@ -1,0 +1,28 @@
+"""Admin hooks of the public site: privacy warnings on case pages."""
+
+from django.contrib import messages
+from wagtail import hooks
+
+from .models import CasePage
+
+
+def _warn_personal_data(request, page):
+    page = page.specific
+    if not isinstance(page, CasePage):
+        return
+    warnings = page.personal_data_warnings()
+    if warnings:
+        messages.warning(
+            request,
+            "请检查案例是否已匿名化：" + "；".join(warnings[:5]) + "。确认无误后再提交审核。",
+        )
+
+
+@hooks.register("after_create_page")
+def warn_after_create(request, page):
+    _warn_personal_data(request, page)
+
+
+@hooks.register("after_edit_page")
+def warn_after_edit(request, page):
+    _warn_personal_data(request, page)

@@ -1,0 +1,89 @@
+"""Site search over live public pages and published institutions, and the /search/ page."""
+
+from datetime import date
+
+import pytest
+from wagtail.models import Page, PageViewRestriction
+
+from search.site import search_site
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(result):
+    return [hit.title for hit in result.hits] if result else []
+
+
+def test_streamfield_text_is_found_by_a_word_inside_it(make_home, search_backend, rebuild_index):
+    make_home("工作动态", body="全市精神障碍社区康复服务站实现全覆盖")
+    rebuild_index()
+    result = search_site(q="康复", backend=search_backend)
+    assert "工作动态" in titles(result)
+    hit = next(h for h in result.hits if h.title == "工作动态")
+    assert "<mark>康复</mark>" in hit.snippet_html
+    assert hit.section == "pages.homepage" and hit.section_label == "首页"
+
+
+def test_unpublished_and_restricted_pages_never_appear(make_home, search_backend, rebuild_index,
+                                                        django_capture_on_commit_callbacks):
+    make_home("公开页面", body="同伴支持小组活动")
+    draft = make_home("草稿页面", body="同伴支持小组活动", publish=False)
+    private = make_home("内部页面", body="同伴支持小组活动")
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    rebuild_index()
+    found = titles(search_site(q="同伴支持", backend=search_backend))
+    assert "公开页面" in found
+    assert "草稿页面" not in found and "内部页面" not in found
+    assert draft.pk
+
+
+def test_results_group_by_section_with_institutions(indexed_demo, make_home, search_backend, rebuild_index):
+    make_home("康复驿站建设指南", body="如何建设康复驿站")
+    rebuild_index()
+    result = search_site(q="康复驿站", backend=search_backend)
+    groups = dict(result.grouped())
+    assert "首页" in groups and "服务机构" in groups
+    sections = {f.value: f.count for f in result.facets["section"]}
+    assert sections["pages.homepage"] == 1
+    only_pages = search_site(q="康复驿站", sections=["pages.homepage"], backend=search_backend)
+    assert titles(only_pages) == ["康复驿站建设指南"]
+    # The section facet still offers the other sections when one is chosen.
+    assert {f.value for f in only_pages.facets["section"]} >= {"pages.homepage", "registry.institution"}
+
+
+def test_date_filter(make_home, search_backend, rebuild_index):
+    old = make_home("旧闻", body="有爱市集活动")
+    new = make_home("新闻", body="有爱市集活动")
+    Page.objects.filter(pk=old.pk).update(first_published_at="2023-05-01T08:00:00+08:00")
+    Page.objects.filter(pk=new.pk).update(first_published_at="2025-05-01T08:00:00+08:00")
+    rebuild_index()
+    assert titles(search_site(q="有爱市集", date_from=date(2025, 1, 1), backend=search_backend)) == ["新闻"]
+    assert titles(search_site(q="有爱市集", date_to="2024-01-01", backend=search_backend)) == ["旧闻"]
+
+
+def test_search_page_renders_grouped_highlighted_results(client, indexed_demo, make_home, search_backend,
+                                                          rebuild_index):
+    make_home("服药训练指南", body="居家服药训练的要点")
+    rebuild_index()
+    response = client.get("/search/", {"q": "服药训练"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<mark>服药训练</mark>" in html
+    assert "<h2>首页</h2>" in html and "<h2>服务机构</h2>" in html
+
+
+def test_search_page_empty_result_is_helpful(client, db):
+    response = client.get("/search/", {"q": "不存在的词语 另一个"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "没有找到" in html and "减少搜索词试试" in html and "康复驿站" in html
+
+
+def test_search_page_bad_input_is_a_clear_error_not_a_500(client, db):
+    response = client.get("/search/", {"q": "康复", "date_from": "昨天", "page": "-3", "section": "nope"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "起始日期格式不对" in html
+    long = client.get("/search/", {"q": "康" * 500})
+    assert long.status_code == 200 and "搜索词太长" in long.content.decode()

@@ -1,0 +1,120 @@
+"""Admin login lockout (django-axes): per account and per client address."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+
+from tests.conftest import PASSWORD
+
+LIMIT = 5
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("axes_on")]
+
+
+@pytest.fixture
+def axes_on():
+    with override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=LIMIT):
+        yield
+
+
+def login(username, password, ip="203.0.113.10"):
+    client = Client(REMOTE_ADDR=ip)
+    return client, client.post("/admin/login/", {"username": username, "password": password})
+
+
+def assert_locked(response):
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "登录已暂时锁定" in text and "1 小时" in text
+    assert "登录锁定" in text  # where an administrator unlocks it
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff("zhangsan", "编辑")
+
+
+def test_not_locked_before_the_limit(editor):
+    for _ in range(LIMIT - 1):
+        _, response = login("zhangsan", "wrong-password")
+        assert response.status_code == 200
+        assert "登录已暂时锁定" not in response.content.decode()
+    client, response = login("zhangsan", PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+def test_locked_after_the_limit_even_with_the_right_password(editor):
+    for _ in range(LIMIT - 1):
+        login("zhangsan", "wrong-password")
+    _, response = login("zhangsan", "wrong-password")
+    assert_locked(response)
+    _, response = login("zhangsan", PASSWORD)
+    assert_locked(response)
+
+
+def test_account_is_locked_whatever_the_address(editor):
+    for number in range(LIMIT):
+        login("zhangsan", "wrong-password", ip=f"198.51.100.{number + 1}")
+    _, response = login("zhangsan", PASSWORD, ip="192.0.2.77")
+    assert_locked(response)
+
+
+def test_address_is_locked_whatever_the_account(editor, make_staff):
+    make_staff("lisi")
+    for number in range(LIMIT):
+        login(f"guess{number}", "wrong-password", ip="203.0.113.99")
+    _, response = login("lisi", PASSWORD, ip="203.0.113.99")
+    assert_locked(response)
+    # Another address is not affected.
+    _, response = login("lisi", PASSWORD, ip="203.0.113.100")
+    assert response.status_code == 302
+
+
+def test_an_administrator_unlocks_from_the_admin(editor, superuser):
+    for _ in range(LIMIT):
+        login("zhangsan", "wrong-password")
+    _, response = login("zhangsan", PASSWORD, ip="192.0.2.1")
+    assert_locked(response)
+
+    admin = Client(REMOTE_ADDR="192.0.2.200")
+    admin.force_login(superuser)
+    listing = admin.get("/admin/login_lockouts/")
+    assert listing.status_code == 200 and "zhangsan" in listing.content.decode()
+    attempt = AccessAttempt.objects.filter(username="zhangsan").first()
+    assert admin.post(f"/admin/login_lockouts/delete/{attempt.pk}/").status_code == 302
+    assert not AccessAttempt.objects.filter(username="zhangsan").exists()
+
+    _, response = login("zhangsan", PASSWORD, ip="192.0.2.1")
+    assert response.status_code == 302
+
+
+def test_province_admins_may_unlock_county_admins_may_not(province_admin, county_admin):
+    province = Client()
+    province.force_login(province_admin)
+    assert province.get("/admin/login_lockouts/").status_code == 200
+    county = Client()
+    county.force_login(county_admin)
+    assert county.get("/admin/login_lockouts/").status_code in (302, 403)
+
+
+def test_client_address_behind_a_proxy(editor, monkeypatch):
+    from django.test import RequestFactory
+
+    from portal.ops.client_ip import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
+    assert client_ip(request) == "10.0.0.2"
+    monkeypatch.setenv("TRUSTED_PROXY_COUNT", "1")
+    assert client_ip(request) == "203.0.113.7"  # the address our proxy saw, not the client's claim
+
+
+@pytest.mark.parametrize("weak", ["12345678901", "password123", "jingkang", "zhangsan2026"])
+def test_weak_passwords_are_refused(weak, editor):
+    with pytest.raises(ValidationError):
+        validate_password(weak, user=editor)
+
+
+def test_a_strong_password_is_accepted(editor):
+    validate_password("Huan-jing-Kang-2026-fu", user=editor)
