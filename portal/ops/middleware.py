@@ -1,10 +1,10 @@
 """Request ids and access log, the health endpoint, extra security headers."""
 
+import base64
 import logging
+import os
 import re
 import time
-import base64
-import os
 
 from django.conf import settings
 

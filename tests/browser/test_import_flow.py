@@ -3,14 +3,21 @@
 import pytest
 
 from portal.registry.models import ImportRecord, Institution
+from tests.browser.site_helpers import ensure_migrated_rows
 from tests.conftest import PASSWORD
 from tests.registry.spreadsheets.conftest import build_annex1, row
+
+
+@pytest.fixture
+def migrated_rows(live_server):
+    # Another live-server test may have left the tables empty (see site_helpers).
+    ensure_migrated_rows()
 
 
 # live_server makes this test transactional; serialized_rollback brings back the
 # rows migrations created, which later browser tests rely on (groups, root page).
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_admin_imports_an_annex1_sheet(live_server, page, county_admin, tmp_path):
+def test_admin_imports_an_annex1_sheet(live_server, migrated_rows, page, county_admin, tmp_path):
     path = build_annex1(tmp_path / "铁东区附件1.xlsx", [row("浏览器导入康复站", clients=33)])
 
     page.goto(f"{live_server.url}/admin/login/")
