@@ -4,6 +4,10 @@ Every registry model names the path to its region in ``region_lookup``
 ("county", "meeting__region" …; Region itself uses "self"). A user's scope is
 the union of the subtrees of the regions assigned to them; superusers are
 unrestricted. Listings, forms, imports, exports and search all ask here.
+
+Models marked ``shared_with_descendants`` (a city's plan and its tasks, which
+"各级" departments carry out below it) can also be *read*, never edited, by
+users of the regions under them: ``for_reading=True`` and ``can_view``.
 """
 
 from functools import reduce
@@ -51,7 +55,16 @@ def lookup_for(model):
     return lookup
 
 
-def region_q(user, lookup):
+def ancestor_paths(paths):
+    """"210000/210300/210302/" → {"210000/", "210000/210300/"}."""
+    found = set()
+    for path in paths:
+        codes = [c for c in path.split("/") if c]
+        found.update("".join(f"{c}/" for c in codes[:i]) for i in range(1, len(codes)))
+    return found
+
+
+def region_q(user, lookup, with_ancestors=False):
     """A Q object limiting the region at ``lookup`` to the user's scope."""
     paths = region_paths(user)
     if paths is None:
@@ -59,15 +72,27 @@ def region_q(user, lookup):
     if not paths:
         return Q(pk__in=[])
     field = "path" if lookup == SELF else f"{lookup}__path"
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+    q = reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
+    if with_ancestors:
+        q |= Q(**{f"{field}__in": sorted(ancestor_paths(paths))})
+    return q
 
 
-def scope_queryset(queryset, user):
-    """Only the rows of ``queryset`` that lie in the user's regions."""
+def is_shared(model):
+    return getattr(model, "shared_with_descendants", False)
+
+
+def scope_queryset(queryset, user, for_reading=False):
+    """Only the rows of ``queryset`` that lie in the user's regions.
+
+    With ``for_reading``, rows of shared models in the regions above the
+    user's are included too (to read, not to edit).
+    """
     paths = region_paths(user)
     if paths is None:
         return queryset
-    return queryset.filter(region_q(user, lookup_for(queryset.model)))
+    model = queryset.model
+    return queryset.filter(region_q(user, lookup_for(model), with_ancestors=for_reading and is_shared(model)))
 
 
 def regions_for(user):
@@ -98,6 +123,16 @@ def can_access_region(user, region):
     if region is None:
         return False
     return any(region.path.startswith(p) for p in paths)
+
+
+def can_view(user, obj):
+    """May the user read this record? ``can_access``, or a shared record above them."""
+    if can_access(user, obj):
+        return True
+    if not is_shared(type(obj)):
+        return False
+    region = region_of(obj)
+    return region is not None and region.path in ancestor_paths(region_paths(user) or [])
 
 
 def can_access(user, obj):

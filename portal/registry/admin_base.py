@@ -21,7 +21,7 @@ class RegionPermissionHelper(PermissionHelper):
     """
 
     def user_can_inspect_obj(self, user, obj):
-        return super().user_can_inspect_obj(user, obj) and access.can_access(user, obj)
+        return super().user_can_inspect_obj(user, obj) and access.can_view(user, obj)
 
     def user_can_edit_obj(self, user, obj):
         return super().user_can_edit_obj(user, obj) and access.can_access(user, obj)
@@ -69,6 +69,8 @@ class RegionFilter(SimpleListFilter):
 
 
 class OutOfScopeIs404:
+    can_see = staticmethod(access.can_access)
+
     """A record outside the user's regions does not exist for them.
 
     Wagtail turns PermissionDenied into a redirect to the dashboard; a 404
@@ -76,7 +78,7 @@ class OutOfScopeIs404:
     """
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not access.can_access(request.user, self.instance):
+        if request.user.is_authenticated and not self.can_see(request.user, self.instance):
             raise Http404("没有找到该记录，或该记录不在您的管辖区划内。")
         return super().dispatch(request, *args, **kwargs)
 
@@ -91,7 +93,7 @@ class ScopedEditView(AuditChangesMixin, OutOfScopeIs404, EditView):
 
 
 class ScopedInspectView(OutOfScopeIs404, InspectView):
-    pass
+    can_see = staticmethod(access.can_view)
 
 
 class ScopedDeleteView(AuditChangesMixin, OutOfScopeIs404, DeleteView):
@@ -110,7 +112,7 @@ class RegionScopedModelAdmin(ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return access.scope_queryset(super().get_queryset(request), request.user)
+        return access.scope_queryset(super().get_queryset(request), request.user, for_reading=True)
 
     def get_edit_handler(self):
         edit_handler = super().get_edit_handler()

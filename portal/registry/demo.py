@@ -28,6 +28,7 @@ from .models import (
     ServiceItem,
     Target,
     Task,
+    TaskProgress,
     TaskResponsibility,
     parse_deadline,
 )
@@ -239,6 +240,31 @@ def load_sample_reports():
     CountyReport.objects.bulk_create(reports)
 
 
+SAMPLE_PROGRESS = [
+    # task number, reporting region, date, note
+    (1, ANSHAN, "2023-11-20", "市民政局已印发实施方案并召开动员部署会（示例）。"),
+    (1, "210302", "2023-11-28", "铁东区实施方案已报市民政局（示例）。"),
+    (2, "210302", "2023-12-26", "已完成辖区精康服务机构摸底调查，填报统计表（示例）。"),
+    (26, ANSHAN, "2025-06-30", "监督电话与公众号留言渠道已开通（示例）。"),
+]
+
+
+@transaction.atomic
+def load_sample_progress():
+    """A few progress notes, by the city and by a county, on the city's tasks (示例)."""
+    plan = ActionPlan.objects.get(region__code=ANSHAN)
+    if TaskProgress.objects.filter(task__plan=plan).exists():
+        return
+    tasks = {t.number: t for t in plan.tasks.all()}
+    regions = {r.code: r for r in Region.objects.filter(code__in={code for _, code, _, _ in SAMPLE_PROGRESS})}
+    TaskProgress.objects.bulk_create(
+        TaskProgress(task=tasks[number], region=regions[code], date=date, note=note)
+        for number, code, date, note in SAMPLE_PROGRESS
+    )
+    Task.objects.filter(plan=plan, number__in=[1, 2]).update(status="done")
+    Task.objects.filter(plan=plan, number=26).update(status="in_progress")
+
+
 def load_all(stdout=None):
     def say(msg):
         if stdout is not None:
@@ -254,3 +280,4 @@ def load_all(stdout=None):
     made = load_sample_institutions()
     say(f"示例机构：{len(made)} 家")
     load_sample_reports()
+    load_sample_progress()

@@ -23,9 +23,13 @@ class RegionScopedAdminForm(WagtailAdminModelForm):
         # Progress notes and the like record who wrote them.
         if hasattr(self.instance, "author_id") and self.instance.pk is None:
             self.instance.author = user
-        for field in self.fields.values():
+        # The field that places the record in a region ("county", "plan" …)
+        # offers only the user's own regions; another reference may also
+        # point at a shared record above them (a progress note on the city's task).
+        placing_field = getattr(self._meta.model, "region_lookup", "").split("__")[0]
+        for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
             model = field.queryset.model
             if model is Region or hasattr(model, "region_lookup"):
-                field.queryset = access.scope_queryset(field.queryset, user)
+                field.queryset = access.scope_queryset(field.queryset, user, for_reading=name != placing_field)

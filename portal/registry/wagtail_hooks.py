@@ -290,13 +290,13 @@ class TaskProgressAdmin(RegionScopedModelAdmin):
     model = TaskProgress
     menu_label = "任务进展"
     menu_icon = "date"
-    list_display = ("date", "task", "short_note", "author")
+    list_display = ("date", "task", "region", "short_note", "author")
     list_filter = (RegionFilter, "date")
     search_fields = ("note",)
-    panels = [FieldPanel("task"), FieldPanel("date"), FieldPanel("note")]
+    panels = [FieldPanel("task"), FieldPanel("region"), FieldPanel("date"), FieldPanel("note")]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("task", "author")
+        return super().get_queryset(request).select_related("task", "region", "author")
 
     def short_note(self, obj):
         return obj.note[:40]

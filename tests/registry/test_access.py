@@ -40,7 +40,7 @@ def make_records(code):
         "department": department,
         "actionplan": plan,
         "task": task,
-        "taskprogress": TaskProgress.objects.create(task=task, note="已部署"),
+        "taskprogress": TaskProgress.objects.create(task=task, region=county, note="已部署"),
         "target": Target.objects.create(region=county, year=2024, coverage_pct=65, standard_service_rate_pct=45),
         "countyreport": CountyReport.objects.filter(county=county).first(),
         "region": county,

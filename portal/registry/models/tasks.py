@@ -59,6 +59,8 @@ class ActionPlan(models.Model):
     end_year = models.PositiveSmallIntegerField("结束年份")
 
     region_lookup = "region"
+    # Carried out by "各级" departments: the regions below may read it.
+    shared_with_descendants = True
 
     class Meta:
         verbose_name = "实施方案"
@@ -112,6 +114,7 @@ class Task(ClusterableModel):
     objects = TaskQuerySet.as_manager()
 
     region_lookup = "plan__region"
+    shared_with_descendants = True
 
     class Meta:
         verbose_name = "任务"
@@ -201,7 +204,17 @@ class TaskResponsibility(models.Model):
 
 
 class TaskProgress(models.Model):
+    """A dated progress note, written by the region that did the work.
+
+    A city's task "各级民政…" is carried out in every county: each county
+    reports its own progress on the same task, and the city reads them all.
+    """
+
     task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.CASCADE, related_name="progress_notes")
+    region = models.ForeignKey(
+        Region, verbose_name="填报区划", on_delete=models.PROTECT, related_name="task_progress",
+        help_text="进展所属的区划：方案所在区划或其下级。",
+    )
     date = models.DateField("日期", default=timezone.localdate)
     note = models.TextField("进展情况")
     author = models.ForeignKey(
@@ -210,7 +223,7 @@ class TaskProgress(models.Model):
     )
     created_at = models.DateTimeField("填写时间", auto_now_add=True)
 
-    region_lookup = "task__plan__region"
+    region_lookup = "region"
 
     class Meta:
         verbose_name = "任务进展"
@@ -219,3 +232,7 @@ class TaskProgress(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.note[:20]}"
+
+    def clean(self):
+        if self.task_id and self.region_id and not self.region.is_within(self.task.plan.region):
+            raise ValidationError({"region": f"填报区划须为“{self.task.plan.region.name}”或其下级区划。"})

@@ -258,7 +258,8 @@ def export(kind, source, user, region=None):
             except Refused:
                 region = None
     if user is not None:  # None: the server's operator on the command line
-        queryset = access.scope_queryset(queryset, user)  # never more than the user may see
+        # Never more than the user may see (a city's shared task table included).
+        queryset = access.scope_queryset(queryset, user, for_reading=True)
     book, count = layout.export(queryset, region, user)
     buffer = io.BytesIO()
     book.save(buffer)

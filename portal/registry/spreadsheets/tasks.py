@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from ..models import ActionPlan, DepartmentKind, Task, TaskResponsibility, TaskStatus
+from .. import access
+from ..models import ActionPlan, DepartmentKind, Task, TaskProgress, TaskResponsibility, TaskStatus
 from ..models.tasks import chinese_numeral
 from ..seeds import split_departments
 from . import plan as p
@@ -250,8 +252,12 @@ def apply_plan(result):
                 Task.objects.filter(pk=row.payload[3]).delete()
 
 
-def _tasks_by_plan(queryset):
-    tasks = queryset.select_related("plan__region").prefetch_related("responsibilities__kind", "progress_notes")
+def _tasks_by_plan(queryset, user=None):
+    # Progress notes come from the regions the user may see (a county sees its own).
+    notes = TaskProgress.objects.all() if user is None else access.scope_queryset(TaskProgress.objects.all(), user)
+    tasks = queryset.select_related("plan__region").prefetch_related(
+        "responsibilities__kind", Prefetch("progress_notes", queryset=notes)
+    )
     plans = {}
     for task in tasks.order_by("plan__region__path", "plan", "number"):
         plans.setdefault(task.plan, []).append(task)
@@ -322,8 +328,8 @@ PROGRESS_COLUMNS = [
 ]
 
 
-def write_progress(book, queryset, region):
-    plans = _tasks_by_plan(queryset)
+def write_progress(book, queryset, region, user=None):
+    plans = _tasks_by_plan(queryset, user)
     if not plans:
         plans = {None: []}
     today = timezone.localdate()
@@ -354,7 +360,7 @@ def write_progress(book, queryset, region):
 
 def _progress_export(queryset, region, user=None):
     book = new_book()
-    return book, write_progress(book, queryset, region)
+    return book, write_progress(book, queryset, region, user)
 
 
 progress_layout = SimpleNamespace(

@@ -136,7 +136,7 @@ def test_task_progress_export(anshan, city_admin, tmp_path):
     task = Task.objects.get(number=2)
     task.status = TaskStatus.IN_PROGRESS
     task.save()
-    TaskProgress.objects.create(task=task, note="已完成摸底调查表填报", date="2024-01-15")
+    TaskProgress.objects.create(task=task, region=anshan, note="已完成摸底调查表填报", date="2024-01-15")
     path = save(service.export("task_progress", anshan, city_admin)[0], tmp_path / "p.xlsx")
     ws = openpyxl.load_workbook(path).active
     assert "任务进展情况表" in ws["A1"].value
