@@ -36,7 +36,7 @@ _WORDISH = re.compile(f"[{HAN}0-9a-z]")
 # PDF extraction and sloppy typing leave spaces and line breaks inside words
 # ("精康融合行\n动", "2025 年"); Chinese puts no spaces between words.
 _SPACE_IN_CHINESE = re.compile(f"(?<=[{HAN}0-9])\\s+(?=[{HAN}])|(?<=[{HAN}])\\s+(?=[0-9])")
-_NUMBER_WITH_UNIT = re.compile(f"[0-9]+[年月日号期届批项]")
+_NUMBER_WITH_UNIT = re.compile("[0-9]+[年月日号期届批项]")
 _UNIT_CHARS = frozenset("年月日号期届批项")
 
 # Single-character function words dropped from queries (never from documents).

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.apps import apps
 from wagtail.models import Page
 
 from portal.pages.models import PolicyPage, SiteIdentity

@@ -1,5 +1,6 @@
 """宣传 / 反歧视: articles, campaigns and events, with categories and tags."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -7,7 +8,6 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from rest_framework import serializers
 from wagtail.api import APIField
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -117,6 +117,5 @@ class OutreachPage(PortalPage):
         super().clean()
         require_alt_text(self.cover_image, self.cover_alt)
         if self.kind == OutreachKind.EVENT and not self.place.strip():
-            from django.core.exceptions import ValidationError
 
             raise ValidationError({"place": "活动预告请填写活动地点。"})

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from ..models import JointMeeting, JointMeetingMember, MemberRole, Region
 from . import plan as p
-from .reader import CellError, Problem, Refused, clean_text, normalise_header
+from .reader import CellError, Problem, Refused, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, TITLE_FONT, SheetWriter, new_book
 
 KIND = "members"
@@ -74,19 +74,7 @@ def read_plan(table, user, region, delete_missing=False, progress=None):
     if sheet is None:
         raise Refused("文件中没有工作表。")
     rows = sheet.rows()
-    positions = None
-    header_row = None
-    for count, (number, values) in enumerate(rows, start=1):
-        labels = [normalise_header(v) for v in values]
-        if "姓名" in labels:
-            positions, header_row = {}, number
-            for i, label in enumerate(labels):
-                column = _BY_LABEL.get(label)
-                if column is not None:
-                    positions.setdefault(column.key, i)
-            break
-        if count >= 20:
-            break
+    header_row, positions = locate_header(rows, _BY_LABEL, ("姓名",))
     if positions is None:
         raise Refused(f"工作表“{sheet.name}”的前 20 行没有表头“姓名”。请使用附件2的格式：序号、类别、姓名、单位、职务。")
     missing = [c.header for c in COLUMNS if c.key in ("role", "name", "organisation") and c.key not in positions]

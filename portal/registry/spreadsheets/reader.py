@@ -225,6 +225,31 @@ class Sheet:
             raise Refused(f"读取工作表“{self.name}”时出错，文件可能已损坏（{type(exc).__name__}）。请在 Excel 中重新保存为 .xlsx 后再导入。") from exc
 
 
+HEADER_SEARCH_ROWS = 20
+
+
+def locate_header(rows, columns_by_label, markers):
+    """Find the header row among the first rows of a sheet.
+
+    The header is the first row holding one of ``markers`` (e.g. "姓名");
+    offices put titles and signature lines above it. ``rows`` is consumed up
+    to and including the header, so the caller reads the data rows from it.
+    Returns (Excel row number, {column key: index}), or (None, None).
+    """
+    for count, (number, values) in enumerate(rows, start=1):
+        labels = [normalise_header(v) for v in values]
+        if any(marker in labels for marker in markers):
+            positions = {}
+            for i, label in enumerate(labels):
+                column = columns_by_label.get(label)
+                if column is not None:
+                    positions.setdefault(column.key, i)
+            return number, positions
+        if count >= HEADER_SEARCH_ROWS:
+            break
+    return None, None
+
+
 class Table:
     """An opened spreadsheet: its sheets, in order, and file-level warnings."""
 

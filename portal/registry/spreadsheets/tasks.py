@@ -21,7 +21,7 @@ from ..models import ActionPlan, DepartmentKind, Task, TaskProgress, TaskRespons
 from ..models.tasks import chinese_numeral
 from ..seeds import split_departments
 from . import plan as p
-from .reader import CellError, Problem, Refused, clean_text, normalise_header
+from .reader import CellError, Problem, Refused, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, LEFT, TITLE_FONT, SheetWriter, new_book
 
 KIND = "tasks"
@@ -102,18 +102,7 @@ def read_plan(table, user, region, delete_missing=False, progress=None):
     if sheet is None:
         raise Refused("文件中没有工作表。")
     rows = sheet.rows()
-    positions = None
-    for count, (number, values) in enumerate(rows, start=1):
-        labels = [normalise_header(v) for v in values]
-        if "具体任务" in labels or "任务内容" in labels:
-            positions = {}
-            for i, label in enumerate(labels):
-                column = _BY_LABEL.get(label)
-                if column is not None:
-                    positions.setdefault(column.key, i)
-            break
-        if count >= 20:
-            break
+    _, positions = locate_header(rows, _BY_LABEL, ("具体任务", "任务内容"))
     if positions is None:
         raise Refused(f"工作表“{sheet.name}”的前 20 行没有表头“具体任务”。请使用任务分工表的格式：序号、重点任务、具体任务、责任部门、完成时限。")
     missing = [c.header for c in COLUMNS if c.key not in positions]
