@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ..models import Institution, InstitutionCategory, OwnerDepartment, RegionLevel
 from . import plan as p
-from .reader import CellError, Problem, Refused, clean_count, clean_mark, clean_text, normalise_header
+from .reader import CellError, Problem, Refused, check_length, clean_count, clean_mark, clean_text, normalise_header
 from .regions import RegionLookup
 from .writer import CENTRE, HEADER_FONT, TITLE_FONT, BODY_FONT, LEFT, SheetWriter, new_book
 
@@ -329,16 +329,13 @@ class _RowReader:
             problems.append(self._problem(number, "机构全称", name_raw, exc))
         data[0] = name
         for field, idx, header in self.text_cols:
-            raw = values[idx] if idx < len(values) else None
+            raw = _cell(values, idx)
             try:
-                text = clean_text(raw)
-                if len(text) > MAX_LENGTHS[field]:
-                    raise CellError(f"超过 {MAX_LENGTHS[field]} 个字", "缩短内容")
-                data[FIELD_INDEX[field]] = text
+                data[FIELD_INDEX[field]] = check_length(clean_text(raw), MAX_LENGTHS[field])
             except CellError as exc:
                 problems.append(self._problem(number, header, raw, exc))
         for field, idx, header in self.count_cols:
-            raw = values[idx] if idx < len(values) else None
+            raw = _cell(values, idx)
             try:
                 data[FIELD_INDEX[field]] = clean_count(raw)
             except CellError as exc:
@@ -347,7 +344,7 @@ class _RowReader:
                                    ("category", self.category_cols, CATEGORY_GROUP)):
             chosen = []
             for choice, idx, title in cols:
-                raw = values[idx] if idx < len(values) else None
+                raw = _cell(values, idx)
                 try:
                     if clean_mark(raw):
                         chosen.append(choice)
@@ -387,10 +384,7 @@ class _RowReader:
                 continue
             raw = _cell(values, idx)
             try:
-                text = clean_text(raw)
-                if len(text) > MAX_LENGTHS[field]:
-                    raise CellError(f"超过 {MAX_LENGTHS[field]} 个字", "缩短内容")
-                data[FIELD_INDEX[field]] = text
+                data[FIELD_INDEX[field]] = check_length(clean_text(raw), MAX_LENGTHS[field])
             except CellError as exc:
                 problems.append(self._problem(number, header, raw, exc))
         if problems:

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from ..models import JointMeeting, JointMeetingMember, MemberRole, Region
 from . import plan as p
-from .reader import CellError, Problem, Refused, clean_text, locate_header, normalise_header
+from .reader import CellError, Problem, Refused, check_length, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, TITLE_FONT, SheetWriter, new_book
 
 KIND = "members"
@@ -117,9 +117,7 @@ def read_plan(table, user, region, delete_missing=False, progress=None):
                     text = "".join(text.split())  # "张  欣": padding inside names
                 if key in ("name", "organisation") and not text:
                     raise CellError(f"{header}为空", f"填写{header}")
-                if len(text) > MAX_LENGTHS[key]:
-                    raise CellError(f"超过 {MAX_LENGTHS[key]} 个字", "缩短内容")
-                data[key] = text
+                data[key] = check_length(text, MAX_LENGTHS[key])
             except CellError as exc:
                 problems.append(Problem(sheet.name, number, header, raw, exc.problem, exc.fix))
         name = data.get("name", "")

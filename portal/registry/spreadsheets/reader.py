@@ -137,6 +137,13 @@ def clean_text(value):
     return text
 
 
+def check_length(text, limit):
+    """Text longer than its database column is an error of that cell, never a crash."""
+    if len(text) > limit:
+        raise CellError(f"超过 {limit} 个字", "缩短内容")
+    return text
+
+
 def is_blank(value):
     return value is None or (isinstance(value, str) and not value.strip())
 
