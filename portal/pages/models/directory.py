@@ -31,6 +31,14 @@ class RegionRootMixin(models.Model):
             queryset = queryset.filter(county__path__startswith=self.region.path)
         return queryset
 
+    def listing_context(self, request, institutions):
+        """The filter form, one page of the filtered institutions, and the query for paging links."""
+        form = DirectoryFilterForm(request.GET or None, root=self.region)
+        page_obj = Paginator(form.filter(institutions), PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {"form": form, "institutions": page_obj, "query": query.urlencode()}
+
 
 class DirectoryPage(RegionRootMixin, RoutablePageMixin, PortalPage):
     """机构查询: the published institutions, filterable, with a detail page each."""
@@ -47,14 +55,7 @@ class DirectoryPage(RegionRootMixin, RoutablePageMixin, PortalPage):
 
     @path("")
     def listing(self, request):
-        form = DirectoryFilterForm(request.GET or None, root=self.region)
-        institutions = form.filter(self.scoped_institutions())
-        page_obj = Paginator(institutions, PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return self.render(request, context_overrides={
-            "form": form, "institutions": page_obj, "query": query.urlencode(),
-        })
+        return self.render(request, context_overrides=self.listing_context(request, self.scoped_institutions()))
 
     @path("<int:pk>/")
     def detail(self, request, pk):
@@ -82,12 +83,8 @@ class PriceIndexPage(RegionRootMixin, RoutablePageMixin, PortalPage):
 
     @path("")
     def listing(self, request):
-        form = DirectoryFilterForm(request.GET or None, root=self.region)
-        institutions = form.filter(self.scoped_institutions().filter(price_items__isnull=False).distinct())
-        page_obj = Paginator(institutions, PER_PAGE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        return self.render(request, context_overrides={"form": form, "institutions": page_obj, "query": query.urlencode()})
+        with_prices = self.scoped_institutions().filter(price_items__isnull=False).distinct()
+        return self.render(request, context_overrides=self.listing_context(request, with_prices))
 
     @path("<int:pk>/")
     def board(self, request, pk):
