@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .models.tasks import CHINESE_NUMERALS
+
 SEEDS_DIR = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 ANSHAN_PLAN = "002_a4bf5289a5b33f0f.txt"
 
@@ -19,7 +21,13 @@ _GROUP_RE = re.compile(r"^(\d{1,2})[.．、]\s*(.+)$")
 _TASK_RE = re.compile(r"^[(（](\d{1,2})[)）]\s*(.+)$")
 _DEPTS_RE = re.compile(r"^责任部门[：:]\s*(.+)$")
 _DEADLINE_RE = re.compile(r"^完成时限[：:]\s*(.+)$")
-_NUMERALS = "一二三四五六七八九十"
+
+
+def _numeral_value(numeral):
+    """一 → 1 … 十 → 10, 十一 → 11: the inverse of models.tasks.chinese_numeral."""
+    if len(numeral) == 1:
+        return CHINESE_NUMERALS.index(numeral) + 1
+    return 10 + CHINESE_NUMERALS.index(numeral[-1]) + 1
 
 
 def read_seed(name):
@@ -67,7 +75,7 @@ def parse_tasks(text):
         elif m := _TASK_RE.match(line):
             tasks.append(SeedTask(action[0], action[1], group[0], group[1], int(m[1]), m[2].strip()))
         elif m := _ACTION_RE.match(line):
-            action = (_NUMERALS.index(m[1]) + 1 if len(m[1]) == 1 else 10 + _NUMERALS.index(m[1][-1]) + 1, m[2].strip())
+            action = (_numeral_value(m[1]), m[2].strip())
         elif m := _GROUP_RE.match(line):
             group = (int(m[1]), m[2].strip())
     return tasks
