@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from portal.registry import demo
 from portal.registry.groups import COUNTY_ADMINS, CITY_ADMINS, PROVINCE_ADMINS, ensure_groups
@@ -7,6 +8,15 @@ from portal.registry.models import Region, RegionAssignment
 from portal.registry.region_loader import load_regions
 
 PASSWORD = "test-password-123"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # The page cache and the form rate limit live in the (local-memory) cache:
+    # no test sees what another one left there.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,13 +1,4 @@
 import pytest
-from django.core.cache import cache
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # The page cache and the form rate limit live in the (local-memory) cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
