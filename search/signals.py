@@ -15,11 +15,13 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.registry.models import Institution, ServiceItem
+from portal.registry.signals import bulk_written
 
 from . import indexing
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
+INLINE_LIMIT = 200  # more changed institutions than this are indexed by a background task
 
 
 def _queue(kind, pks):
@@ -39,7 +41,13 @@ def _flush():
     if not state:
         return
     try:
-        if state["institution"]:
+        if len(state["institution"]) > INLINE_LIMIT:
+            # An import of thousands of rows: index them in the background
+            # instead of holding the request (or command) after the commit.
+            from .tasks import index_institutions_task
+
+            index_institutions_task.enqueue(sorted(state["institution"]))
+        elif state["institution"]:
             indexing.index_institutions(sorted(state["institution"]))
         if state["page"]:
             indexing.index_pages(sorted(state["page"]))
@@ -51,6 +59,15 @@ def _flush():
 def institution_saved(sender, instance, raw=False, **kwargs):
     if not raw:
         _queue("institution", [instance.pk])
+
+
+def institutions_written(sender, keys=None, **kwargs):
+    """Rows an import wrote in bulk (no post_save): find their keys, queue them."""
+    if not keys:
+        return
+    wanted = set(keys)
+    rows = Institution.objects.filter(county_id__in={county for county, _ in wanted}).values_list("pk", "county_id", "name")
+    _queue("institution", [pk for pk, county, name in rows if (county, name) in wanted])
 
 
 def institution_deleted(sender, instance, **kwargs):
@@ -95,6 +112,7 @@ def restriction_changed(sender, instance, **kwargs):
 def connect():
     post_save.connect(institution_saved, sender=Institution, dispatch_uid="search.institution_saved")
     post_delete.connect(institution_deleted, sender=Institution, dispatch_uid="search.institution_deleted")
+    bulk_written.connect(institutions_written, sender=Institution, dispatch_uid="search.institutions_written")
     m2m_changed.connect(institution_services_changed, sender=Institution.services.through,
                         dispatch_uid="search.institution_services")
     post_save.connect(service_item_saved, sender=ServiceItem, dispatch_uid="search.service_item_saved")

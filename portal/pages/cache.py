@@ -15,6 +15,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from portal.registry.signals import bulk_written
+
 GENERATION_KEY = "pagecache:generation"
 ELDER_COOKIE = "elder"
 EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/static/", "/media/", "/_util/", "/api/")
@@ -95,6 +97,7 @@ def _page_changed(sender, **kwargs):
 
 @receiver(post_save)
 @receiver(post_delete)
+@receiver(bulk_written)
 def _record_changed(sender, **kwargs):
     meta = getattr(sender, "_meta", None)
     if meta and meta.app_label in INVALIDATING_APPS and meta.model_name not in IGNORED_MODELS:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ..models import Institution, InstitutionCategory, OwnerDepartment, RegionLevel
 from . import plan as p
+from ..signals import bulk_written
 from .reader import CellError, Problem, Refused, check_length, clean_count, clean_mark, clean_text, normalise_header
 from .regions import RegionLookup
 from .writer import CENTRE, HEADER_FONT, TITLE_FONT, BODY_FONT, LEFT, SheetWriter, new_book
@@ -533,6 +534,10 @@ def apply_plan(result):
                 cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s", params)
         for start in range(0, len(deleted), 5000):
             Institution.objects.filter(pk__in=deleted[start:start + 5000]).delete()
+    if new or changed:
+        keys = [(data[FIELD_INDEX["county_id"]], data[FIELD_INDEX["name"]]) for data in new]
+        keys += [key for key, _merged, _pk in changed]
+        bulk_written.send(sender=Institution, keys=keys)
 
 
 def _insert_shape(now):

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from ..models import JointMeeting, JointMeetingMember, MemberRole, Region
 from . import plan as p
+from ..signals import bulk_written
 from .reader import CellError, Problem, Refused, check_length, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, TITLE_FONT, SheetWriter, new_book
 
@@ -182,6 +183,8 @@ def apply_plan(result):
         deleted = [r.payload[2] for r in result.rows if r.status == p.DELETED]
         if deleted:
             JointMeetingMember.objects.filter(pk__in=deleted).delete()
+        if new or changed:
+            bulk_written.send(sender=JointMeetingMember, keys=None)
 
 
 def write(book, queryset, region, user, blank=False):
