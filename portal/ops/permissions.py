@@ -8,7 +8,7 @@ from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
-PROVINCE_ADMINS = "省级管理员"
+from portal.registry.groups import PROVINCE_ADMINS, is_last_post_migrate
 
 GRANTS = {
     PROVINCE_ADMINS: [
@@ -19,8 +19,7 @@ GRANTS = {
 
 
 def grant_ops_permissions(sender=None, **kwargs):
-    # Permissions of every app exist once the last app's post_migrate is sent.
-    if sender is not None and sender is not list(apps.get_app_configs())[-1]:
+    if not is_last_post_migrate(sender):
         return
     # django-axes is the last app: its permissions are created by a receiver
     # that runs after this one for the same signal, so make sure they exist.

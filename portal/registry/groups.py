@@ -39,14 +39,19 @@ GROUP_PERMISSIONS = {
 }
 
 
+def is_last_post_migrate(sender):
+    """post_migrate is sent once per app that has models; the permissions of
+    every app exist only once the last one has been sent. True then, and when
+    a receiver is called directly (sender None)."""
+    if sender is None:
+        return True
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    return sender is with_models[-1]
+
+
 def ensure_groups(sender=None, **kwargs):
-    # post_migrate is sent once per app that has models; the permissions of
-    # every app exist only once the last one has been sent, so act then (or
-    # when called directly).
-    if sender is not None:
-        with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
-        if sender is not with_models[-1]:
-            return
+    if not is_last_post_migrate(sender):
+        return
     admin_access = Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"
     ).first()
