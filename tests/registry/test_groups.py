@@ -36,3 +36,8 @@ def test_ensure_groups_is_idempotent_and_restores_removed_permissions():
     ensure_groups()
     assert "change_institution" in perms(COUNTY_ADMINS)
     assert Group.objects.filter(name=COUNTY_ADMINS).count() == 1
+
+
+@pytest.mark.django_db
+def test_province_admins_may_lift_login_lockouts():
+    assert {"view_accessattempt", "delete_accessattempt"} <= perms(PROVINCE_ADMINS)
