@@ -4,10 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.pages import reports
 from portal.pages.api import api_router, directory_api
 from portal.pages.views import elder_mode
 
 urlpatterns = [
+    # Ahead of Wagtail's own: the report without pages outside the user's regions.
+    path("admin/reports/page-types-usage/", reports.page_types_usage),
+    path("admin/reports/page-types-usage/results/", reports.page_types_usage_results),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

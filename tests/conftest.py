@@ -33,6 +33,14 @@ def demo_data(db):
 
 
 @pytest.fixture
+def site_demo(demo_data):
+    """The registry demo data and the whole demo public site, as ``load_demo`` builds them."""
+    from portal.pages.demo import load_site
+
+    return load_site()
+
+
+@pytest.fixture
 def make_staff(db, django_user_model):
     """make_staff("tiedong", "县级管理员", "210302") → a staff user scoped to that region."""
     ensure_groups()

@@ -7,12 +7,8 @@ when it was written, so a deleted record's trail stays scoped, and Wagtail's
 own reports (站点历史) show each user only the entries of their regions.
 """
 
-from functools import reduce
-from operator import or_
-
 from django.contrib.auth.models import Permission
 from django.db import models
-from django.db.models import Q
 from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager
 
 from portal.registry import access
@@ -56,16 +52,7 @@ class RegionLogEntryManager(BaseLogEntryManager):
                 ):
                     allowed.add(permission.content_type_id)
             user._audit_content_type_ids = allowed
-        return self.filter(content_type_id__in=allowed).filter(region_scope_q(user))
-
-
-def region_scope_q(user):
-    paths = access.region_paths(user)
-    if paths is None:
-        return Q()
-    if not paths:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(region_path__startswith=p) for p in paths))
+        return self.filter(content_type_id__in=allowed).filter(access.region_q(user, self.model))
 
 
 class RegionLogEntry(BaseLogEntry):
@@ -74,6 +61,9 @@ class RegionLogEntry(BaseLogEntry):
     region_name = models.CharField("所属区划", max_length=100, blank=True)
 
     objects = RegionLogEntryManager()
+
+    # The region is kept as the path it had when the entry was written.
+    region_path_field = "region_path"
 
     class Meta(BaseLogEntry.Meta):
         ordering = ["-timestamp", "-id"]

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import Page
 
 from .models import RegionLogEntry
 from .views import AuditReportView
@@ -19,7 +20,8 @@ ACTIONS = [
 @hooks.register("register_log_actions", order=100)
 def register_region_log_entries(actions):
     for model in apps.get_models():
-        if getattr(model, "region_lookup", None):
+        # Pages keep Wagtail's own page log, scoped through the page permission policy.
+        if getattr(model, "region_lookup", None) and not issubclass(model, Page):
             actions.register_model(model, RegionLogEntry)
     for action, label, message in ACTIONS:
         if action not in actions.formatters:

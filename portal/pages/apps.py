@@ -8,4 +8,11 @@ class PagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from wagtail.models import Page
+        from wagtail.permissions import register_permission_policy
+
         from . import cache  # noqa: F401  (connects the invalidation signals)
+        from .permissions import RegionPagePermissionPolicy
+
+        # Every page listing of the admin asks this policy (explorer, search, API, reports).
+        register_permission_policy(Page, RegionPagePermissionPolicy())

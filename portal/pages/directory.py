@@ -35,7 +35,7 @@ def region_choices(root=None):
     codes = {code for path in paths for code in path.strip("/").split("/") if code}
     regions = Region.objects.filter(code__in=codes, level__in=[RegionLevel.CITY, RegionLevel.COUNTY]).order_by("path")
     if root is not None:
-        regions = regions.filter(path__startswith=root.path)
+        regions = regions.within(root)
     return [(r.code, r.name if r.level == RegionLevel.CITY else f"　{r.name}") for r in regions]
 
 
@@ -65,7 +65,7 @@ class DirectoryFilterForm(forms.Form):
 def filter_institutions(queryset, region=None, category=None, service=None, q=None):
     if region:
         target = Region.objects.filter(code=region).only("path").first()
-        queryset = queryset.filter(county__path__startswith=target.path) if target else queryset.none()
+        queryset = queryset.within(target) if target else queryset.none()
     if category:
         queryset = queryset.filter(category=category)
     if service:

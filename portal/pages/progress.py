@@ -94,12 +94,10 @@ HALF_ORDER = {Half.H1: 1, Half.H2: 2}
 
 def region_progress(region):
     """Everything the progress page draws, in four queries whatever the size."""
-    counties = list(Region.objects.filter(
-        path__startswith=region.path, level=RegionLevel.COUNTY, is_active=True,
-    ).order_by("path"))
+    counties = list(Region.objects.within(region).filter(level=RegionLevel.COUNTY, is_active=True).order_by("path"))
     targets = targets_for(region)
     unit = next(iter(targets.values())).coverage_unit if targets else CoverageUnit.COUNTY
-    reports = CountyReport.objects.filter(county__path__startswith=region.path, county__is_active=True)
+    reports = CountyReport.objects.within(region).filter(county__is_active=True)
     latest_in_year = {}
     for report in reports.order_by("year", "half"):
         key = (report.county_id, report.year)

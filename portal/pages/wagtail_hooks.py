@@ -4,6 +4,7 @@ from django.contrib import messages
 from wagtail import hooks
 
 from .models import CasePage
+from .permissions import exclude_out_of_scope
 
 
 def _warn_personal_data(request, page):
@@ -26,3 +27,9 @@ def warn_after_create(request, page):
 @hooks.register("after_edit_page")
 def warn_after_edit(request, page):
     _warn_personal_data(request, page)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def chooser_within_regions(pages, request):
+    # Drafts of other regions' cases are not even titles in the page chooser.
+    return exclude_out_of_scope(pages, request.user)

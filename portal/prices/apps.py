@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class PricesConfig(AppConfig):
@@ -7,8 +6,3 @@ class PricesConfig(AppConfig):
     label = "prices"
     verbose_name = "价格公示"
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from .permissions import grant_group_permissions
-
-        post_migrate.connect(grant_group_permissions, dispatch_uid="prices_group_permissions")

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from portal.registry.models import Institution
+from portal.registry.models import Institution, RegionScopedQuerySet
 from portal.supervision.validators import validate_phone_number
 
 COMPLAINT_PHONE = "12315"
@@ -53,6 +53,8 @@ class PriceItem(models.Model):
     unit = models.CharField("计价单位", max_length=20, help_text="如：次、月、天")
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
+    objects = RegionScopedQuerySet.as_manager()
+
     region_lookup = "institution__county"
 
     class Meta:
@@ -72,7 +74,7 @@ class PriceItem(models.Model):
         return self.versions.filter(effective_date__lte=today).order_by("-effective_date", "-pk").first()
 
 
-class PriceVersionQuerySet(models.QuerySet):
+class PriceVersionQuerySet(RegionScopedQuerySet):
     def in_force(self, today=None):
         """The current version of every item: the newest one already in effect."""
         today = today or timezone.localdate()

@@ -1,13 +1,21 @@
 """Region scope: the one place that decides which records a user may see.
 
-Every registry model names the path to its region in ``region_lookup``
-("county", "meeting__region" …; Region itself uses "self"). A user's scope is
-the union of the subtrees of the regions assigned to them; superusers are
-unrestricted. Listings, forms, imports, exports and search all ask here.
+Every region-bearing model names the path to its region in ``region_lookup``
+("county", "meeting__region" …; Region itself uses "self") and uses a manager
+built on ``RegionScopedQuerySet``, so any query says ``.within(region)`` or
+``.visible_to(user)`` instead of spelling out paths. A user's scope is the
+union of the subtrees of the regions assigned to them; superusers are
+unrestricted. Everything a staff user can reach asks here, by inheritance:
+ModelAdmin listings, filters and their choices, object views and history
+(``admin_base.PortalModelAdmin``), form choices (``forms``), page-tree actions
+on pages that carry a region (``portal.pages.permissions``), imports,
+exports, search and the audit log.
 
 Models marked ``shared_with_descendants`` (a city's plan and its tasks, which
 "各级" departments carry out below it) can also be *read*, never edited, by
 users of the regions under them: ``for_reading=True`` and ``can_view``.
+Models whose region is stored as a path rather than a relation (audit log
+entries) name that field in ``region_path_field``.
 """
 
 from functools import reduce
@@ -16,6 +24,8 @@ from operator import or_
 from django.db.models import Q
 
 from .models import Region
+
+OUT_OF_SCOPE = "没有找到该记录，或该记录不在您的管辖区划内。"
 
 _CACHE_ATTR = "_registry_region_paths"
 SELF = "self"
@@ -64,18 +74,36 @@ def ancestor_paths(paths):
     return found
 
 
-def region_q(user, lookup, with_ancestors=False):
-    """A Q object limiting the region at ``lookup`` to the user's scope."""
-    paths = region_paths(user)
-    if paths is None:
-        return Q()
+def path_field(model):
+    """The field holding the record's region path ("county__path", "path" …)."""
+    explicit = getattr(model, "region_path_field", None)
+    if explicit:
+        return explicit
+    lookup = lookup_for(model)
+    return "path" if lookup == SELF else f"{lookup}__path"
+
+
+def subtree_q(model, paths, with_ancestors=False):
+    """A Q object for rows of ``model`` whose region lies under one of ``paths``."""
     if not paths:
         return Q(pk__in=[])
-    field = "path" if lookup == SELF else f"{lookup}__path"
+    field = path_field(model)
     q = reduce(or_, (Q(**{f"{field}__startswith": p}) for p in paths))
     if with_ancestors:
         q |= Q(**{f"{field}__in": sorted(ancestor_paths(paths))})
     return q
+
+
+def region_q(user, model, with_ancestors=False):
+    """A Q object limiting rows of ``model`` to the user's scope."""
+    paths = region_paths(user)
+    if paths is None:
+        return Q()
+    return subtree_q(model, paths, with_ancestors=with_ancestors)
+
+
+def is_region_bearing(model):
+    return bool(getattr(model, "region_lookup", None) or getattr(model, "region_path_field", None))
 
 
 def is_shared(model):
@@ -88,16 +116,15 @@ def scope_queryset(queryset, user, for_reading=False):
     With ``for_reading``, rows of shared models in the regions above the
     user's are included too (to read, not to edit).
     """
-    paths = region_paths(user)
-    if paths is None:
+    if region_paths(user) is None:
         return queryset
     model = queryset.model
-    return queryset.filter(region_q(user, lookup_for(model), with_ancestors=for_reading and is_shared(model)))
+    return queryset.filter(region_q(user, model, with_ancestors=for_reading and is_shared(model)))
 
 
 def regions_for(user):
     """The Region rows the user may see or assign records to."""
-    return scope_queryset(Region.objects.all(), user)
+    return Region.objects.visible_to(user)
 
 
 def region_of(obj):

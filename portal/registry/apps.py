@@ -9,6 +9,7 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the region-model check)
         from .groups import ensure_groups
 
         post_migrate.connect(ensure_groups, dispatch_uid="registry.ensure_groups")

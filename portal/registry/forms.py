@@ -4,7 +4,6 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import access
-from .models import Region
 
 
 class RegionScopedAdminForm(WagtailAdminModelForm):
@@ -23,13 +22,18 @@ class RegionScopedAdminForm(WagtailAdminModelForm):
         # Progress notes and the like record who wrote them.
         if hasattr(self.instance, "author_id") and self.instance.pk is None:
             self.instance.author = user
-        # The field that places the record in a region ("county", "plan" …)
-        # offers only the user's own regions; another reference may also
-        # point at a shared record above them (a progress note on the city's task).
-        placing_field = getattr(self._meta.model, "region_lookup", "").split("__")[0]
-        for name, field in self.fields.items():
-            if not isinstance(field, forms.ModelChoiceField):
-                continue
-            model = field.queryset.model
-            if model is Region or hasattr(model, "region_lookup"):
-                field.queryset = access.scope_queryset(field.queryset, user, for_reading=name != placing_field)
+        limit_choices_to_scope(self, user)
+
+
+def limit_choices_to_scope(form, user):
+    """Every choice of a region-bearing record offers only what the user may see.
+
+    The field that places the record in a region ("county", "plan" …) offers
+    only the user's own regions; another reference may also point at a shared
+    record above them (a progress note on the city's task). Used by the
+    registry forms and by page forms of pages that carry a region.
+    """
+    placing_field = (getattr(form._meta.model, "region_lookup", "") or "").split("__")[0]
+    for name, field in form.fields.items():
+        if isinstance(field, forms.ModelChoiceField) and access.is_region_bearing(field.queryset.model):
+            field.queryset = field.queryset.visible_to(user, for_reading=name != placing_field)

@@ -1,12 +1,15 @@
-"""The staff groups every installation has, with their model permissions.
+"""The staff groups every installation has, with their model permissions: one table.
 
-Kept in step after every ``migrate`` (post_migrate), so a new registry model's
-permissions reach the groups without a hand-written data migration.
+Kept in step after every ``migrate`` (post_migrate), so a new model's
+permissions reach the groups without a hand-written data migration. Every app
+of the portal adds its models here rather than granting on its own; what a
+group may do *within* a model is then limited to its regions (``access``).
+Page permissions (优秀案例) are tree permissions, set by ``load_demo``.
 """
 
 from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
 
 PROVINCE_ADMINS = "省级管理员"
 CITY_ADMINS = "市级管理员"
@@ -15,27 +18,47 @@ EDITORS = "编辑"
 
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
+# Supervision messages only come from the public form: staff handle them.
+HANDLE = ("view", "change")
+# A price is never edited: a new price is a new version.
+ADD_VIEW = ("add", "view")
 
-# model name → actions, per group. Regions, department kinds and the service
-# vocabulary are shared across the whole tree, so only province admins edit them.
+# Regions, department kinds and the service vocabulary are shared across the
+# whole tree, so only province admins edit them.
 _REGISTRY = {
-    "institution": ALL, "jointmeeting": ALL, "jointmeetingmember": ALL, "departmentduty": ALL,
-    "actionplan": ALL, "task": ALL, "taskprogress": ALL, "target": ALL, "countyreport": ALL,
-    "department": ALL,
+    "registry.institution": ALL, "registry.jointmeeting": ALL, "registry.jointmeetingmember": ALL,
+    "registry.departmentduty": ALL, "registry.actionplan": ALL, "registry.task": ALL,
+    "registry.taskprogress": ALL, "registry.target": ALL, "registry.countyreport": ALL, "registry.department": ALL,
+}
+_PUBLIC_CHANNELS = {
+    "supervision.hotline": ALL, "supervision.supervisionmessage": HANDLE,
+    "prices.priceitem": ALL, "prices.priceversion": ADD_VIEW,
 }
 GROUP_PERMISSIONS = {
     PROVINCE_ADMINS: {
-        **_REGISTRY, "region": ALL, "regionassignment": ALL, "departmentkind": ALL, "serviceitem": ALL,
+        **_REGISTRY, **_PUBLIC_CHANNELS,
+        "registry.region": ALL, "registry.regionassignment": ALL, "registry.departmentkind": ALL,
+        "registry.serviceitem": ALL,
+        # Deleting an access attempt lifts a login lockout (设置 → 登录锁定).
+        "axes.accessattempt": ("view", "delete"),
     },
     CITY_ADMINS: {
-        **_REGISTRY, "region": VIEW, "regionassignment": ALL, "departmentkind": VIEW, "serviceitem": VIEW,
+        **_REGISTRY, **_PUBLIC_CHANNELS,
+        "registry.region": VIEW, "registry.regionassignment": ALL, "registry.departmentkind": VIEW,
+        "registry.serviceitem": VIEW,
     },
     COUNTY_ADMINS: {
-        "institution": ALL, "jointmeeting": ALL, "jointmeetingmember": ALL, "departmentduty": ALL,
-        "actionplan": VIEW, "task": ("view", "change"), "taskprogress": ALL, "target": VIEW,
-        "countyreport": ALL, "department": ALL, "region": VIEW, "departmentkind": VIEW, "serviceitem": VIEW,
+        **_PUBLIC_CHANNELS,
+        "registry.institution": ALL, "registry.jointmeeting": ALL, "registry.jointmeetingmember": ALL,
+        "registry.departmentduty": ALL, "registry.actionplan": VIEW, "registry.task": ("view", "change"),
+        "registry.taskprogress": ALL, "registry.target": VIEW, "registry.countyreport": ALL,
+        "registry.department": ALL, "registry.region": VIEW, "registry.departmentkind": VIEW,
+        "registry.serviceitem": VIEW,
     },
-    EDITORS: {"institution": VIEW, "region": VIEW, "serviceitem": VIEW},
+    EDITORS: {
+        "registry.institution": VIEW, "registry.region": VIEW, "registry.serviceitem": VIEW,
+        "supervision.hotline": VIEW, "prices.priceitem": VIEW, "prices.priceversion": VIEW,
+    },
 }
 
 
@@ -49,23 +72,25 @@ def is_last_post_migrate(sender):
     return sender is with_models[-1]
 
 
+def permissions_for(models):
+    """The Permission rows for {"app.model": actions}."""
+    wanted = []
+    for label, actions in models.items():
+        app_label, model_name = label.split(".")
+        wanted += Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=[f"{a}_{model_name}" for a in actions],
+        )
+    return wanted
+
+
 def ensure_groups(sender=None, **kwargs):
     if not is_last_post_migrate(sender):
         return
-    admin_access = Permission.objects.filter(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    ).first()
+    # auth's own receiver creates the last app's permissions after this one runs.
+    using = kwargs.get("using", "default")
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    admin_access = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
     for group_name, models in GROUP_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        wanted = []
-        for model_name, actions in models.items():
-            try:
-                ct = ContentType.objects.get(app_label="registry", model=model_name)
-            except ContentType.DoesNotExist:
-                continue
-            wanted += list(Permission.objects.filter(
-                content_type=ct, codename__in=[f"{a}_{model_name}" for a in actions]
-            ))
-        if admin_access:
-            wanted.append(admin_access)
-        group.permissions.add(*wanted)
+        group, _ = Group.objects.using(using).get_or_create(name=group_name)
+        group.permissions.add(*permissions_for(models), *admin_access)

@@ -5,11 +5,11 @@ from django.contrib.admin import SimpleListFilter
 from django.utils.html import format_html
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from search.admin import InstitutionSearchHandler
 
-from .admin_base import RegionFilter, RegionScopedModelAdmin
+from .admin_base import NationwideModelAdmin, RegionFilter, RegionScopedModelAdmin
 # Spreadsheet import/export (issue 3): listing buttons, URLs, import history.
 from .spreadsheets.admin import ImportRecordAdmin, SpreadsheetAdminMixin
 from .models import (
@@ -58,8 +58,7 @@ class RegionAssignmentAdmin(RegionScopedModelAdmin):
     panels = [FieldPanel("user"), FieldPanel("region")]
 
 
-class DepartmentKindAdmin(ModelAdmin):
-    # A nationwide vocabulary: not region-scoped.
+class DepartmentKindAdmin(NationwideModelAdmin):
     model = DepartmentKind
     menu_label = "部门类别"
     menu_icon = "tag"
@@ -79,8 +78,7 @@ class DepartmentAdmin(RegionScopedModelAdmin):
         return super().get_queryset(request).select_related("region", "kind")
 
 
-class ServiceItemAdmin(ModelAdmin):
-    # A nationwide vocabulary: not region-scoped.
+class ServiceItemAdmin(NationwideModelAdmin):
     model = ServiceItem
     menu_label = "服务项目"
     menu_icon = "list-ul"

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # Two-factor authentication (django-otp); enforces nothing unless TWO_FACTOR_ENABLED.
     "django_otp.middleware.OTPMiddleware",
     "portal.ops.two_factor.TwoFactorMiddleware",
+    # Admin URLs naming a page outside the user's regions answer 404 (portal/pages/permissions.py).
+    "portal.pages.permissions.PageScopeMiddleware",
     # Whole-page cache for anonymous visitors, emptied on every publish.
     "portal.pages.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

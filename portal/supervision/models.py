@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from portal.registry.models import Department, Institution, Region
+from portal.registry.models import Department, Institution, Region, RegionScopedQuerySet
 
 from .validators import PHONE_HELP, normalise_phone, validate_phone_number
 from .workdays import add_working_days
@@ -40,6 +40,8 @@ class Hotline(models.Model):
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
     is_sample = models.BooleanField("示例数据", default=False, editable=False)
 
+    objects = RegionScopedQuerySet.as_manager()
+
     region_lookup = "region"
 
     class Meta:
@@ -65,7 +67,7 @@ def new_reference():
     return timezone.localdate().strftime("JK%Y%m%d-") + secrets.token_hex(3).upper()
 
 
-class SupervisionMessageQuerySet(models.QuerySet):
+class SupervisionMessageQuerySet(RegionScopedQuerySet):
     def overdue(self, today=None):
         today = today or timezone.localdate()
         return self.exclude(status=MessageStatus.ANSWERED).filter(due_date__lt=today)

@@ -43,6 +43,7 @@ def case_form(region, action=None, consent=True, anonymised=True, summary="ÊúçÂä
 def editors(site_demo, make_staff):
     return {
         "county": make_staff("tiedong", COUNTY_ADMINS, "210302"),
+        "county_reviewer": make_staff("tiedong-review", COUNTY_ADMINS, "210302"),
         "other_county": make_staff("lishan", COUNTY_ADMINS, "210304"),
         "city": make_staff("anshan", CITY_ADMINS, "210300"),
         "other_city": make_staff("dalian", CITY_ADMINS, "210200"),
@@ -93,15 +94,39 @@ def test_review_goes_county_then_city_then_province_within_the_region(client, ed
     state = page.current_workflow_state
     assert state is not None and not page.live
 
-    expected_steps = [("county", "other_county"), ("city", "other_city"), ("province", None)]
+    expected_steps = [("county_reviewer", "other_county"), ("city", "other_city"), ("province", None)]
     for reviewer, outsider in expected_steps:
         state.refresh_from_db()
         task = state.current_task_state.task.specific
         if outsider:
             assert task.get_actions(page, editors[outsider]) == []
+        # Separation of duties: the submitter approves none of the steps.
+        assert task.get_actions(page, editors["county"]) == []
+        assert state.current_task_state not in task.get_task_states_user_can_moderate(editors["county"])
         assert [a[0] for a in task.get_actions(page, editors[reviewer])][:2] == ["reject", "approve"]
         assert state.current_task_state in task.get_task_states_user_can_moderate(editors[reviewer])
         task.on_action(state.current_task_state, editors[reviewer], "approve")
     page.refresh_from_db()
     assert page.live
     assert CaseIndexPage.objects.get().get_workflow().tasks.count() == 3
+
+
+def test_the_submitter_cannot_approve_even_as_a_superuser(client, editors, make_staff):
+    root = make_staff("root", None, superuser=True)
+    client.force_login(root)
+    tiedong = Region.objects.get(code="210302")
+    response = client.post(add_url(), case_form(tiedong, action="action-submit"))
+    assert response.status_code == 302
+    page = CasePage.objects.get(slug="tongban")
+    state = page.current_workflow_state
+    task = state.current_task_state.task.specific
+    assert task.get_actions(page, root) == []
+    # Over HTTP too: the approve action is refused, and the case stays in review.
+    url = f"/admin/pages/workflow/action/{page.pk}/approve/{state.current_task_state.pk}/"
+    response = client.post(url, {})
+    assert response.status_code in (302, 403)
+    state.refresh_from_db()
+    assert state.current_task_state.task.specific.level == "county"
+    assert state.current_task_state.status == "in_progress"
+    # Another reviewer of the county can.
+    assert [a[0] for a in task.get_actions(page, editors["county_reviewer"])][:2] == ["reject", "approve"]

@@ -7,7 +7,7 @@ import pytest
 
 from portal.prices.board import price_board, price_history
 from portal.prices.models import ChargeType, PriceItem, PriceSettings, PriceVersion, PricingForm
-from portal.prices.permissions import grant_group_permissions
+from portal.registry.groups import ensure_groups
 from portal.registry.groups import COUNTY_ADMINS
 from portal.registry.models import Institution, InstitutionCategory, OwnerDepartment
 
@@ -84,7 +84,7 @@ def test_price_display(item):
 
 @pytest.fixture
 def county_admin_user(regions, make_staff):
-    grant_group_permissions()
+    ensure_groups()
     return make_staff("tiedong", COUNTY_ADMINS, "210302")
 
 

@@ -41,3 +41,23 @@ def test_ensure_groups_is_idempotent_and_restores_removed_permissions():
 @pytest.mark.django_db
 def test_province_admins_may_lift_login_lockouts():
     assert {"view_accessattempt", "delete_accessattempt"} <= perms(PROVINCE_ADMINS)
+
+
+@pytest.mark.django_db
+def test_migrate_alone_grants_every_apps_models_from_the_one_table():
+    # No ensure_groups() call here: what the test database's migrate left.
+    from portal.registry.groups import GROUP_PERMISSIONS
+
+    for group_name, models in GROUP_PERMISSIONS.items():
+        expected = {f"{action}_{label.split('.')[1]}" for label, actions in models.items() for action in actions}
+        assert expected <= perms(group_name), (group_name, expected - perms(group_name))
+    assert {"change_supervisionmessage", "add_priceversion"} <= perms(COUNTY_ADMINS)
+    assert "change_priceversion" not in perms(COUNTY_ADMINS)
+
+
+def test_no_app_grants_permissions_on_its_own():
+    # One receiver, one table: the other apps connect nothing to post_migrate.
+    from django.db.models.signals import post_migrate
+
+    portal_receivers = [r for r in post_migrate._live_receivers(None)[0] if r.__module__.startswith(("portal", "search"))]
+    assert [r.__qualname__ for r in portal_receivers] == ["ensure_groups"]

@@ -166,3 +166,22 @@ def test_county_report_rate_and_validation(regions):
     report.standard_service_clients = 201
     with pytest.raises(ValidationError):
         report.full_clean()
+
+
+def test_a_region_model_without_the_scoped_queryset_fails_the_system_check():
+    from django.db import models
+    from django.test.utils import isolate_apps
+
+    from portal.registry.checks import region_models_use_the_scoped_queryset
+
+    with isolate_apps("portal.registry"):
+        class Careless(models.Model):
+            region = models.ForeignKey("registry.Region", on_delete=models.CASCADE)
+            region_lookup = "region"
+
+            class Meta:
+                app_label = "registry"
+
+        errors = region_models_use_the_scoped_queryset(models=[Careless])
+        assert [e.id for e in errors] == ["registry.E001"]
+    assert not region_models_use_the_scoped_queryset()

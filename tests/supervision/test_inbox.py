@@ -8,7 +8,7 @@ from wagtail.log_actions import registry as log_registry
 
 from portal.registry.groups import COUNTY_ADMINS
 from portal.supervision.models import MessageStatus, SupervisionMessage
-from portal.supervision.permissions import grant_group_permissions
+from portal.registry.groups import ensure_groups
 
 pytestmark = pytest.mark.django_db
 INBOX = "/admin/supervision/supervisionmessage/"
@@ -16,7 +16,7 @@ INBOX = "/admin/supervision/supervisionmessage/"
 
 @pytest.fixture
 def staff(regions, make_staff):
-    grant_group_permissions()
+    ensure_groups()
     return {
         "tiedong": make_staff("tiedong", COUNTY_ADMINS, "210302"),
         "lishan": make_staff("lishan", COUNTY_ADMINS, "210304"),

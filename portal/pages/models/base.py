@@ -75,6 +75,12 @@ class PortalPage(Page):
         context["sections"] = section_pages(request)
         return context
 
+    def permissions_for_user(self, user):
+        # A page type with a region_lookup is out of reach outside its region.
+        from ..permissions import tester_for
+
+        return tester_for(user, self)
+
 
 def section_pages(request):
     """The top navigation: live, in-menu children of the site's root page."""

@@ -8,12 +8,15 @@ from django.utils.html import strip_tags
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import AbstractGroupApprovalTask, TaskState
+from wagtail.models import AbstractGroupApprovalTask, PageManager, TaskState
+from wagtail.query import PageQuerySet
 from rest_framework import serializers
 from wagtail.api import APIField
 from wagtail.search import index
 
 from portal.registry import access
+from portal.registry.forms import limit_choices_to_scope
+from portal.registry.models import RegionScopedQuerySet
 
 from ..blocks import BodyBlock, GalleryBlock
 from .base import PortalPage, require_alt_text
@@ -24,14 +27,16 @@ ANONYMISED_ERROR = "提交审核或发布前，请确认文中已去除姓名、
 
 
 class CasePageForm(WagtailAdminPageForm):
-    """Region choices limited to the editor's regions; consent and anonymisation
-    confirmed before the page goes to review or is published."""
+    """Region and institution choices limited to the editor's regions; consent
+    and anonymisation confirmed before the page goes to review or is published."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self, "for_user", None)
-        if user is not None and "region" in self.fields:
-            self.fields["region"].queryset = access.regions_for(user).exclude(level="township").order_by("path")
+        if user is not None:
+            limit_choices_to_scope(self, user)
+            if "region" in self.fields:
+                self.fields["region"].queryset = self.fields["region"].queryset.exclude(level="township").order_by("path")
 
     def clean(self):
         cleaned = super().clean()
@@ -67,6 +72,10 @@ class CaseIndexPage(PortalPage):
         return context
 
 
+class CasePageQuerySet(PageQuerySet, RegionScopedQuerySet):
+    pass
+
+
 def current_year():
     return datetime.date.today().year
 
@@ -93,6 +102,11 @@ class CasePage(PortalPage):
         "已完成匿名化处理", default=False, help_text="文中和图片中已去除姓名、电话、身份证号、住址和可辨认的面部。",
     )
     is_sample = models.BooleanField("示例内容", default=False)
+
+    objects = PageManager.from_queryset(CasePageQuerySet)()
+
+    # A case belongs to its region like a registry record (portal/pages/permissions.py).
+    region_lookup = "region"
 
     base_form_class = CasePageForm
     content_panels = PortalPage.content_panels + [
@@ -171,12 +185,24 @@ class RegionReviewTask(AbstractGroupApprovalTask):
         specific = getattr(obj, "specific_deferred", obj)
         return getattr(specific, "region", None)
 
+    @staticmethod
+    def submitted_by(obj, user):
+        """Separation of duties: whoever sent the case for review approves none of its steps."""
+        state = getattr(obj, "current_workflow_state", None)
+        return state is not None and state.requested_by_id == user.pk
+
     def _reviews(self, obj, user):
+        if self.submitted_by(obj, user):
+            return False
         if user.is_superuser:
             return True
         if not self._user_in_groups(user):
             return False
-        region = self.region_of(obj)
+        return self._covers(obj, user)
+
+    @classmethod
+    def _covers(cls, obj, user):
+        region = cls.region_of(obj)
         return region is None or access.can_access_region(user, region)
 
     def user_can_access_editor(self, obj, user):
@@ -191,16 +217,13 @@ class RegionReviewTask(AbstractGroupApprovalTask):
         return []
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        states = super().get_task_states_user_can_moderate(user, **kwargs)
-        if user.is_superuser:
-            return states
-        allowed = [s.pk for s in states.select_related("workflow_state") if self._state_in_scope(s, user)]
+        states = super().get_task_states_user_can_moderate(user, **kwargs).select_related("workflow_state")
+        allowed = [
+            s.pk for s in states
+            if s.workflow_state.requested_by_id != user.pk
+            and (user.is_superuser or self._covers(s.workflow_state.content_object, user))
+        ]
         return TaskState.objects.filter(pk__in=allowed)
-
-    def _state_in_scope(self, state, user):
-        obj = state.workflow_state.content_object
-        region = self.region_of(obj)
-        return region is None or access.can_access_region(user, region)
 
     @classmethod
     def get_description(cls):

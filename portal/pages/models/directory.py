@@ -28,7 +28,7 @@ class RegionRootMixin(models.Model):
     def scoped_institutions(self):
         queryset = public_institutions()
         if self.region_id:
-            queryset = queryset.filter(county__path__startswith=self.region.path)
+            queryset = queryset.within(self.region)
         return queryset
 
     def listing_context(self, request, institutions):

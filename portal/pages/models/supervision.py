@@ -21,7 +21,7 @@ def hotlines_for(region):
 
     hotlines = Hotline.objects.select_related("region", "department").order_by("region__path", "sort_order", "pk")
     if region is not None:
-        hotlines = hotlines.filter(region__path__startswith=region.path)
+        hotlines = hotlines.within(region)
     return hotlines
 
 
@@ -46,7 +46,7 @@ class SupervisionPage(RoutablePageMixin, PortalPage):
 
         regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY], is_active=True)
         if self.region_id:
-            regions = regions.filter(path__startswith=self.region.path)
+            regions = regions.within(self.region)
         return regions.order_by("path")
 
     def page_context(self, request, form=None, error=None):
@@ -55,7 +55,7 @@ class SupervisionPage(RoutablePageMixin, PortalPage):
 
         questions = SupervisionMessage.objects.published_qa().select_related("region").order_by("-replied_at")
         if self.region_id:
-            questions = questions.filter(region__path__startswith=self.region.path)
+            questions = questions.within(self.region)
         return {
             "hotlines": hotlines_for(self.region),
             "fallback_hotline": FALLBACK_HOTLINE,

@@ -3,6 +3,7 @@
 from django.db import models
 
 from .regions import Region
+from .scoping import RegionScopedQuerySet
 
 
 class DepartmentKind(models.Model):
@@ -38,6 +39,8 @@ class Department(models.Model):
     name = models.CharField("部门名称", max_length=100)
     address = models.CharField("地址", max_length=200, blank=True)
     phone = models.CharField("办公电话", max_length=40, blank=True)
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "region"
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from .regions import Region
+from .scoping import RegionScopedQuerySet
 
 
 class SpreadsheetKind(models.TextChoices):
@@ -56,6 +57,8 @@ class ImportRecord(models.Model):
     warning_report = models.TextField("提示", blank=True)
     preview = models.JSONField("预览", default=dict, blank=True, editable=False)
     stored_file = models.CharField("临时文件", max_length=255, blank=True, editable=False)
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "region"
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from .regions import Region, RegionLevel
+from .scoping import RegionScopedQuerySet
 
 
 class ServiceItem(models.Model):
@@ -62,7 +63,7 @@ def count_field(label):
     return models.PositiveIntegerField(label, default=0)
 
 
-class InstitutionQuerySet(models.QuerySet):
+class InstitutionQuerySet(RegionScopedQuerySet):
     def published(self):
         return self.filter(is_published=True)
 

@@ -4,6 +4,7 @@ from django.db import models
 
 from .departments import Department
 from .regions import Region
+from .scoping import RegionScopedQuerySet
 
 
 class JointMeeting(models.Model):
@@ -12,6 +13,8 @@ class JointMeeting(models.Model):
     office_seat = models.CharField("办公室设在", max_length=100, blank=True, help_text="如：市民政局")
     meeting_duties = models.TextField("联席会议机制工作职责", blank=True)
     office_duties = models.TextField("联席会议机制办公室工作职责", blank=True)
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "region"
 
@@ -44,6 +47,8 @@ class JointMeetingMember(models.Model):
     phone = models.CharField("联系电话", max_length=50, blank=True, help_text="仅工作人员可见，不对外公开。")
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
+    objects = RegionScopedQuerySet.as_manager()
+
     region_lookup = "meeting__region"
     staff_only_fields = ("phone",)
 
@@ -67,6 +72,8 @@ class DepartmentDuty(models.Model):
     department = models.ForeignKey(Department, verbose_name="部门", on_delete=models.PROTECT, related_name="duties")
     text = models.TextField("职责")
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "meeting__region"
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from .regions import Region, RegionLevel
+from .scoping import RegionScopedQuerySet
 
 percent_validators = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -26,6 +27,8 @@ class Target(models.Model):
         "登记康复对象接受规范服务率目标（%）", max_digits=5, decimal_places=2, validators=percent_validators,
     )
     source = models.CharField("依据", max_length=200, blank=True, help_text="如：吉民发〔2023〕40号")
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "region"
 
@@ -61,6 +64,8 @@ class CountyReport(models.Model):
     registered_clients = models.PositiveIntegerField("登记康复对象人数", default=0)
     standard_service_clients = models.PositiveIntegerField("接受规范服务人数", default=0)
     submitted_at = models.DateTimeField("填报时间", auto_now=True)
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "county"
 

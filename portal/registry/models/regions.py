@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from .scoping import RegionScopedQuerySet
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "province", "省级"
@@ -22,16 +23,12 @@ LEVEL_DEPTH = {
 PATH_SEPARATOR = "/"
 
 
-class RegionQuerySet(models.QuerySet):
+class RegionQuerySet(RegionScopedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
     def counties(self):
         return self.filter(level=RegionLevel.COUNTY)
-
-    def within(self, region):
-        """The region and everything below it."""
-        return self.filter(path__startswith=region.path)
 
 
 class Region(models.Model):
@@ -124,6 +121,8 @@ class RegionAssignment(models.Model):
     region = models.ForeignKey(
         Region, verbose_name="负责区划", on_delete=models.CASCADE, related_name="assignments",
     )
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "region"
 

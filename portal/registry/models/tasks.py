@@ -13,6 +13,7 @@ from modelcluster.models import ClusterableModel
 
 from .departments import DepartmentKind
 from .regions import Region
+from .scoping import RegionScopedQuerySet
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -58,6 +59,8 @@ class ActionPlan(models.Model):
     start_year = models.PositiveSmallIntegerField("起始年份")
     end_year = models.PositiveSmallIntegerField("结束年份")
 
+    objects = RegionScopedQuerySet.as_manager()
+
     region_lookup = "region"
     # Carried out by "各级" departments: the regions below may read it.
     shared_with_descendants = True
@@ -85,7 +88,7 @@ class TaskStatus(models.TextChoices):
     DONE = "done", "已完成"
 
 
-class TaskQuerySet(models.QuerySet):
+class TaskQuerySet(RegionScopedQuerySet):
     def overdue(self, today=None):
         """The same rule as Task.is_overdue_on, as a query."""
         today = today or timezone.localdate()
@@ -222,6 +225,8 @@ class TaskProgress(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField("填写时间", auto_now_add=True)
+
+    objects = RegionScopedQuerySet.as_manager()
 
     region_lookup = "region"
 

@@ -7,9 +7,8 @@ ModelAdmins and ``ImportRecordAdmin`` to the 精康登记 menu.
 
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail_modeladmin.views import IndexView
 
-from ..admin_base import RegionFilter, RegionScopedModelAdmin
+from ..admin_base import RegionFilter, RegionScopedModelAdmin, ScopedIndexView
 from ..models import ImportRecord
 from . import views
 
@@ -32,7 +31,7 @@ EXPORT_PARAM = "export"
 EXPORT_VALUES = {"registry": None, "registry_progress": "task_progress"}
 
 
-class SpreadsheetIndexView(IndexView):
+class SpreadsheetIndexView(ScopedIndexView):
     """The listing, plus ``?export=registry``: its filtered rows in the office layout."""
 
     def get(self, request, *args, **kwargs):

@@ -428,7 +428,7 @@ def _check_totals(result, layout, totals):
 def _existing(region, county_ids):
     qs = Institution.objects.all()
     if region is not None:
-        qs = qs.filter(county__path__startswith=region.path)
+        qs = qs.within(region)
     else:
         qs = qs.filter(county_id__in=county_ids)
     return {(row[3], row[1]): (row[0], list(row[1:])) for row in qs.values_list("id", *FIELDS).iterator(chunk_size=5000)}
@@ -651,5 +651,5 @@ MODEL = Institution
 def queryset_for_region(region):
     qs = Institution.objects.all()
     if region is not None:
-        qs = qs.filter(county__path__startswith=region.path)
+        qs = qs.within(region)
     return qs

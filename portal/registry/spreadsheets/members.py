@@ -60,7 +60,7 @@ def can_see_phones(user):
 def queryset_for_region(region):
     qs = JointMeetingMember.objects.all()
     if region is not None:
-        qs = qs.filter(meeting__region__path__startswith=region.path)
+        qs = qs.within(region)
     return qs
 
 

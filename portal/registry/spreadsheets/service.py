@@ -256,7 +256,7 @@ def export(kind, source, user, region=None):
                 region = None
     if user is not None:  # None: the server's operator on the command line
         # Never more than the user may see (a city's shared task table included).
-        queryset = access.scope_queryset(queryset, user, for_reading=True)
+        queryset = queryset.visible_to(user, for_reading=True)
     book, count = layout.export(queryset, region, user)
     buffer = io.BytesIO()
     book.save(buffer)

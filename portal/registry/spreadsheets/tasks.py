@@ -68,7 +68,7 @@ def _numeral_value(text):
 def queryset_for_region(region):
     qs = Task.objects.all()
     if region is not None:
-        qs = qs.filter(plan__region__path__startswith=region.path)
+        qs = qs.within(region)
     return qs
 
 
@@ -243,7 +243,7 @@ def apply_plan(result):
 
 def _tasks_by_plan(queryset, user=None):
     # Progress notes come from the regions the user may see (a county sees its own).
-    notes = TaskProgress.objects.all() if user is None else access.scope_queryset(TaskProgress.objects.all(), user)
+    notes = TaskProgress.objects.all() if user is None else TaskProgress.objects.visible_to(user)
     tasks = queryset.select_related("plan__region").prefetch_related(
         "responsibilities__kind", Prefetch("progress_notes", queryset=notes)
     )

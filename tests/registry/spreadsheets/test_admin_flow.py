@@ -120,7 +120,7 @@ def test_large_file_runs_in_the_background_with_a_status_url(tiedong_client, cou
 
 
 def test_export_of_the_filtered_listing(tiedong_client, tiedong):
-    response = tiedong_client.get(INSTITUTIONS_INDEX, {"owner_department": "health", "export": "registry"})
+    response = tiedong_client.get(INSTITUTIONS_INDEX, {"owner_department__exact": "health", "export": "registry"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).active
