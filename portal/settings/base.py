@@ -265,6 +265,9 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 # when asked for, with safe headers (portal/ops/media.py).
 SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "0") == "1"
 
+# Backups (portal/ops/backup.py): Django's JSON fixtures, exact to the microsecond.
+SERIALIZATION_MODULES = {"backup_json": "portal.ops.backup_format"}
+
 # --- Registry spreadsheets (portal/registry/spreadsheets) --------------------
 
 # Background work (large imports) goes through django-tasks; production runs
