@@ -207,6 +207,13 @@ LOGGING = {
 PUBLIC_HOTLINE = os.environ.get("PUBLIC_HOTLINE", "12345")
 PUBLIC_HOTLINE_LABEL = os.environ.get("PUBLIC_HOTLINE_LABEL", "政务服务便民热线")
 
+# Proxies in front of the app (docker/: 1). Who the client is, for the login
+# lockout and the form limits, is read that many hops from the right of
+# X-Forwarded-For (portal/ops/client_ip.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+# Submissions of one form-builder page (case calls, event sign-ups) per client per hour.
+FORM_SUBMISSIONS_PER_HOUR = int(os.environ.get("FORM_SUBMISSIONS_PER_HOUR", "10"))
+
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account or address before
     # the password is even checked.
