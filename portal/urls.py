@@ -16,8 +16,9 @@ urlpatterns = [
     path("search/", include("search.urls")),
 ]
 
-if settings.SERVE_MEDIA and not settings.DEBUG:
-    # No web server in front (docker/): media with safe headers (portal/ops/media.py).
+if settings.SERVE_MEDIA or settings.DEBUG:
+    # No web server in front (docker/, runserver): media with safe headers,
+    # never the documents folder (portal/ops/media.py).
     from django.urls import re_path
 
     from portal.ops.media import serve_media
@@ -25,10 +26,8 @@ if settings.SERVE_MEDIA and not settings.DEBUG:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
