@@ -8,6 +8,7 @@ class OpsConfig(AppConfig):
     verbose_name = "运行与安全"
 
     def ready(self):
+        from . import lookups  # noqa: F401 - registers the overflow-safe integer "in"
         from .permissions import grant_ops_permissions
 
         post_migrate.connect(grant_ops_permissions, dispatch_uid="ops.grant_permissions")

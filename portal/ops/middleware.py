@@ -1,4 +1,5 @@
-"""Request ids and access log, the health endpoint, extra security headers."""
+"""Request ids and access log, the health endpoint, extra security headers,
+and 400 rather than 500 for malformed listing parameters."""
 
 import base64
 import logging
@@ -7,6 +8,8 @@ import re
 import time
 
 from django.conf import settings
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
 
 from . import health
 from .logging import request_id_var
@@ -82,3 +85,21 @@ class SecurityHeadersMiddleware:
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
         return response
+
+
+class BadLookupMiddleware:
+    """A listing given a query parameter that is not one of its filters
+    answers 400. wagtail_modeladmin's index views raise
+    IncorrectLookupParameters for it and, unlike Django's admin, do not catch
+    it: that was a 500 for every ModelAdmin listing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, IncorrectLookupParameters):
+            raise BadRequest("列表的筛选参数无效。") from exception
+        return None

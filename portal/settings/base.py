@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A listing's unknown filter parameter is a 400, not a 500 (wagtail_modeladmin).
+    "portal.ops.middleware.BadLookupMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -172,7 +174,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # The database backend is the embedded default; the search app (search/)
 # adds Chinese segmentation and the Elasticsearch path.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's own search (API v2, admin, choosers): its database backend, with
+# the user's text cleaned first (search/backends/wagtail_database.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.wagtail_database"}}
 
 LOGIN_URL = "wagtailadmin_login"
 
