@@ -4,10 +4,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.ops.views import logout
 from portal.pages.api import api_router, directory_api
 from portal.pages.views import elder_mode
 
 urlpatterns = [
+    # Before Wagtail's own: logging out by POST only (portal/ops/views.py).
+    path("admin/logout/", logout, name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),

@@ -12,7 +12,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import BadRequest
 
 from . import health
-from .logging import request_id_var
+from .logging import request_id_var, request_target
 
 request_log = logging.getLogger("portal.request")
 
@@ -47,7 +47,7 @@ class RequestIdMiddleware:
                 request_log.info(
                     "%s %s %s",
                     request.method,
-                    request.get_full_path()[:500],
+                    request_target(request),
                     response.status_code,
                     extra={
                         "method": request.method,
