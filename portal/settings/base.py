@@ -224,11 +224,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failures of one account from one address lock that pair (a stranger cannot
+# lock an administrator out; a successful login resets only its own pair) …
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-# Either the account or the client address reaching the limit locks out.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# … and failures from one address across all accounts lock the address; a
+# successful login does not reset this count (portal/ops/lockout.py).
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30"))
+AXES_HANDLER = "portal.ops.lockout.PortalAxesHandler"
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_TEMPLATE = "ops/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "portal.ops.client_ip.client_ip"
 AXES_ENABLE_ADMIN = False  # unlocking happens in the Wagtail admin (登录锁定)
