@@ -1,5 +1,5 @@
 """Request ids and access log, the health endpoint, extra security headers,
-and 400 rather than 500 for malformed listing parameters."""
+and 400 rather than 500 for input no view can use."""
 
 import base64
 import logging
@@ -87,16 +87,25 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class BadLookupMiddleware:
-    """A listing given a query parameter that is not one of its filters
-    answers 400. wagtail_modeladmin's index views raise
-    IncorrectLookupParameters for it and, unlike Django's admin, do not catch
-    it: that was a 500 for every ModelAdmin listing."""
+class BadInputMiddleware:
+    """Input no view can use answers 400, not 500:
+
+    - a NUL character anywhere in the path or the query string: PostgreSQL
+      refuses NUL in any text value, so every filter, slug or lookup given
+      one failed (Django's forms already refuse it in fields);
+    - a listing given a query parameter that is not one of its filters:
+      wagtail_modeladmin's index views raise IncorrectLookupParameters and,
+      unlike Django's admin, do not catch it.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("请求中含有无效字符。")
         return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.ops.middleware.SecurityHeadersMiddleware",
     "portal.ops.csp.PortalCSPMiddleware",
+    # NUL in the URL, a listing's unknown filter parameter: 400, not 500.
+    "portal.ops.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,8 +88,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # A listing's unknown filter parameter is a 400, not a 500 (wagtail_modeladmin).
-    "portal.ops.middleware.BadLookupMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

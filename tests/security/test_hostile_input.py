@@ -124,9 +124,9 @@ FIELD_NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"')
 
 
 def declared_params(client, url):
-    """The parameters the view declares: the fields of its own forms (not the site
-    search box in the header, which goes to /search/) and, for the Wagtail API,
-    its known query parameters; for the directory API, its OpenAPI ones."""
+    """The parameters the view declares: the fields of its own GET forms (not the
+    site search box in the header, which goes to /search/) and, for the Wagtail
+    API, its known query parameters; for the directory API, its OpenAPI ones."""
     names = set()
     match = get_resolver().resolve(url.split("?")[0])
     view_class = getattr(match.func, "cls", None)
@@ -140,7 +140,9 @@ def declared_params(client, url):
     if response.status_code == 200 and "html" in response.get("Content-Type", ""):
         for attributes, body in FORM.findall(response.content.decode()):
             action = re.search(r'\baction="([^"]*)"', attributes)
-            if action is None or action.group(1) in ("", url):
+            method = re.search(r'\bmethod="([^"]*)"', attributes)
+            posts = method is not None and method.group(1).lower() == "post"  # fields never read from the query
+            if not posts and (action is None or action.group(1) in ("", url)):
                 names |= set(FIELD_NAME.findall(body))
     return sorted(names - {"csrfmiddlewaretoken", "_", "format"})
 
@@ -229,7 +231,7 @@ def test_live_pages_of_the_demo_site(anonymous, page_type):
     for number, page in enumerate(pages):
         for url in page_urls(page):
             # The whole corpus on the first page of the type; its siblings run the same code.
-            failures += server_errors(anonymous, url, corpus=HOSTILE if number == 0 else SHORT)
+            failures += server_errors(anonymous, url, corpus=HOSTILE if number == 0 else SHORT[:3])
     assert failures == []
 
 
