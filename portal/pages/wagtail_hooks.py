@@ -8,7 +8,6 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .api import with_bounded_offsets
-
 from .models import CasePage
 
 
