@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.pages import reports
+from portal.ops.views import logout
 from portal.pages.api import api_router, directory_api
 from portal.pages.views import elder_mode
 
@@ -12,6 +13,8 @@ urlpatterns = [
     # Ahead of Wagtail's own: the report without pages outside the user's regions.
     path("admin/reports/page-types-usage/", reports.page_types_usage),
     path("admin/reports/page-types-usage/results/", reports.page_types_usage_results),
+    # Before Wagtail's own: logging out by POST only (portal/ops/views.py).
+    path("admin/logout/", logout, name="wagtailadmin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
@@ -20,8 +23,9 @@ urlpatterns = [
     path("search/", include("search.urls")),
 ]
 
-if settings.SERVE_MEDIA and not settings.DEBUG:
-    # No web server in front (docker/): media with safe headers (portal/ops/media.py).
+if settings.SERVE_MEDIA or settings.DEBUG:
+    # No web server in front (docker/, runserver): media with safe headers,
+    # never the documents folder (portal/ops/media.py).
     from django.urls import re_path
 
     from portal.ops.media import serve_media
@@ -29,10 +33,8 @@ if settings.SERVE_MEDIA and not settings.DEBUG:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,4 +1,6 @@
-"""The client's address, as django-axes and the logs see it.
+"""Who the client is: the one rule for the login lockout (django-axes), the
+flood limits of the public forms (portal/ops/ratelimit.py) and anything else
+that needs the client's address.
 
 Behind a TLS-terminating proxy REMOTE_ADDR is the proxy. Set
 ``TRUSTED_PROXY_COUNT`` to the number of proxies in front of the app and the
@@ -7,7 +9,8 @@ cannot spoof it by sending its own header, since proxies append to it.
 """
 
 import ipaddress
-import os
+
+from django.conf import settings
 
 
 def _valid(value):
@@ -19,7 +22,7 @@ def _valid(value):
 
 def client_ip(request):
     remote = request.META.get("REMOTE_ADDR", "")
-    proxies = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
         hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
         if len(hops) >= proxies:

@@ -10,7 +10,9 @@ formatter masks the finished line (tracebacks included), so a careless
 import contextvars
 import logging
 import re
+from urllib.parse import unquote_plus
 
+from django.http import HttpRequest
 from pythonjsonlogger.json import JsonFormatter
 
 request_id_var = contextvars.ContextVar("request_id", default="-")
@@ -25,8 +27,10 @@ PATTERNS = [
     re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d){8}(?!\d)"),
     # Landlines with area code: 0412-1234567, (024)12345678, 024 1234 5678.
     re.compile(r"(?<!\d)\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}(?!\d)"),
-    # E-mail addresses.
-    re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"),
+    # E-mail addresses. Tried only where a run of address characters starts, and
+    # without backtracking (possessive): the plain pattern backtracked
+    # quadratically over a long run of letters (minutes for a long URL).
+    re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]++(?:\.[\w-]++)+"),
 ]
 
 # Fields whose value is masked whatever it looks like (form data, extra=…).
@@ -42,9 +46,21 @@ def redact(text):
     return text
 
 
+def request_target(request, limit=500):
+    """The path and query string as a log line shows them: decoded first, so a
+    number or address after an encoded space ("%20", "+") or "%40" is seen and
+    masked, then shortened."""
+    query = request.META.get("QUERY_STRING", "")
+    target = request.path + ("?" + unquote_plus(query, errors="replace") if query else "")
+    # Masking only shortens the text: cutting at 4 × limit first cannot leave half a number in the result.
+    return redact(target[: 4 * limit])[:limit]
+
+
 def _redact_value(value):
     if isinstance(value, str):
         return redact(value)
+    if isinstance(value, HttpRequest):  # django.request passes the request: never its raw query string
+        return f"{value.method} {request_target(value)}"
     if isinstance(value, dict):
         return {k: (MASK if SENSITIVE_KEY.search(str(k)) else _redact_value(v)) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -1,4 +1,5 @@
-"""Request ids and access log, the health endpoint, extra security headers."""
+"""Request ids and access log, the health endpoint, extra security headers,
+and 400 rather than 500 for input no view can use."""
 
 import base64
 import logging
@@ -7,9 +8,10 @@ import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 from . import health
-from .logging import request_id_var
+from .logging import request_id_var, request_target
 
 request_log = logging.getLogger("portal.request")
 
@@ -44,7 +46,7 @@ class RequestIdMiddleware:
                 request_log.info(
                     "%s %s %s",
                     request.method,
-                    request.get_full_path()[:500],
+                    request_target(request),
                     response.status_code,
                     extra={
                         "method": request.method,
@@ -82,3 +84,21 @@ class SecurityHeadersMiddleware:
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
         return response
+
+
+class BadInputMiddleware:
+    """A NUL character anywhere in the path or the query string answers 400:
+    PostgreSQL refuses NUL in any text value, so every filter, slug or lookup
+    given one failed (Django's forms already refuse it in fields). Listings
+    refuse parameters they do not declare themselves (registry/admin_base.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            raise BadRequest("请求中含有无效字符。")
+        return self.get_response(request)

@@ -1,13 +1,14 @@
 """Admin pieces of the ops app: 登录锁定 (login lockouts), two-factor screens.
 
-Deleting an entry (“解除锁定”) lifts the lockout: it removes every failure
-record of that account and of that address, since django-axes counts them
-separately. The deletion is logged like any other.
+Deleting an entry (“解除锁定”) lifts the lockout: through django-axes' reset
+it removes every failure record of that account and of that address and
+clears the address's failure counter (portal/ops/lockout.py). The deletion
+is logged like any other.
 """
 
 from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
-from django.db.models import Q
 from django.urls import path, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail import hooks
@@ -24,7 +25,7 @@ class UnlockView(DeleteView):
 
     def delete_action(self):
         super().delete_action()
-        AccessAttempt.objects.filter(Q(username=self.object.username) | Q(ip_address=self.object.ip_address)).delete()
+        axes_reset(ip=self.object.ip_address, username=self.object.username, ip_or_username=True)
 
 
 class AccessAttemptViewSet(ModelViewSet):

@@ -11,17 +11,40 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Schema
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from .directory import filter_institutions, public_institutions
 
+# No listing is this long, and larger offsets overflow the database's
+# integers (a 500): every API refuses or clamps them.
+MAX_OFFSET = 1_000_000
+
+
+class BoundedPagination(WagtailPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            offset = int(request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0  # Wagtail's own check answers 400
+        if offset > MAX_OFFSET:
+            raise BadRequestError(f"offset 不能大于 {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+def with_bounded_offsets(viewset_class):
+    """The Wagtail API viewset with BoundedPagination (also used for the admin API)."""
+    return type(viewset_class.__name__, (viewset_class,), {"pagination_class": BoundedPagination})
+
+
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
-api_router.register_endpoint("images", ImagesAPIViewSet)
-api_router.register_endpoint("documents", DocumentsAPIViewSet)
+api_router.register_endpoint("pages", with_bounded_offsets(PagesAPIViewSet))
+api_router.register_endpoint("images", with_bounded_offsets(ImagesAPIViewSet))
+api_router.register_endpoint("documents", with_bounded_offsets(DocumentsAPIViewSet))
 
 directory_api = NinjaAPI(
     title="精康服务机构查询 API", version="1.0", urls_namespace="directory_api",
@@ -116,7 +139,7 @@ def list_institutions(request, region: str = "", category: str = "", service: in
     queryset = filter_institutions(public_institutions(), region=region[:12], category=category[:30],
                                    service=service, q=q[:50])
     limit = min(max(limit, 1), MAX_LIMIT)
-    offset = max(offset, 0)
+    offset = min(max(offset, 0), MAX_OFFSET)
     return {"count": queryset.count(), "items": [to_public(inst) for inst in queryset[offset:offset + limit]]}
 
 

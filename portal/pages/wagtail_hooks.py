@@ -1,8 +1,13 @@
-"""Admin hooks of the public site: privacy warnings on case pages."""
+"""Admin hooks of the public site: privacy warnings on case pages; bounded
+offsets in the admin's API."""
 
 from django.contrib import messages
 from wagtail import hooks
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page
 
+from .api import with_bounded_offsets
 from .models import CasePage
 from .permissions import exclude_out_of_scope
 
@@ -33,3 +38,13 @@ def warn_after_edit(request, page):
 def chooser_within_regions(pages, request):
     # Drafts of other regions' cases are not even titles in the page chooser.
     return exclude_out_of_scope(pages, request.user)
+
+
+@hooks.register("construct_admin_api", order=1000)
+def bound_admin_api_offsets(router):
+    # After Wagtail's own hooks have registered the image and document endpoints.
+    for model in (Page, get_image_model(), get_document_model()):
+        endpoint = router.get_model_endpoint(model)
+        if endpoint:
+            name, viewset_class = endpoint
+            router.register_endpoint(name, with_bounded_offsets(viewset_class))

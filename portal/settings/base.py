@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.ops.middleware.SecurityHeadersMiddleware",
     "portal.ops.csp.PortalCSPMiddleware",
+    # NUL in the URL, a listing's unknown filter parameter: 400, not 500.
+    "portal.ops.middleware.BadInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,7 +176,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # The database backend is the embedded default; the search app (search/)
 # adds Chinese segmentation and the Elasticsearch path.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's own search (API v2, admin, choosers): its database backend, with
+# the user's text cleaned first (search/backends/wagtail_database.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.wagtail_database"}}
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -209,17 +213,29 @@ LOGGING = {
 PUBLIC_HOTLINE = os.environ.get("PUBLIC_HOTLINE", "12345")
 PUBLIC_HOTLINE_LABEL = os.environ.get("PUBLIC_HOTLINE_LABEL", "政务服务便民热线")
 
+# Proxies in front of the app (docker/: 1). Who the client is, for the login
+# lockout and the form limits, is read that many hops from the right of
+# X-Forwarded-For (portal/ops/client_ip.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+# Submissions of one form-builder page (case calls, event sign-ups) per client per hour.
+FORM_SUBMISSIONS_PER_HOUR = int(os.environ.get("FORM_SUBMISSIONS_PER_HOUR", "10"))
+
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account or address before
     # the password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failures of one account from one address lock that pair (a stranger cannot
+# lock an administrator out; a successful login resets only its own pair) …
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-# Either the account or the client address reaching the limit locks out.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# … and failures from one address across all accounts lock the address; a
+# successful login does not reset this count (portal/ops/lockout.py).
+AXES_IP_FAILURE_LIMIT = int(os.environ.get("AXES_IP_FAILURE_LIMIT", "30"))
+AXES_HANDLER = "portal.ops.lockout.PortalAxesHandler"
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_TEMPLATE = "ops/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "portal.ops.client_ip.client_ip"
 AXES_ENABLE_ADMIN = False  # unlocking happens in the Wagtail admin (登录锁定)
@@ -266,6 +282,9 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 # Media files served by Django (docker/ has no separate web server): only
 # when asked for, with safe headers (portal/ops/media.py).
 SERVE_MEDIA = os.environ.get("SERVE_MEDIA", "0") == "1"
+
+# Backups (portal/ops/backup.py): Django's JSON fixtures, exact to the microsecond.
+SERIALIZATION_MODULES = {"backup_json": "portal.ops.backup_format"}
 
 # --- Registry spreadsheets (portal/registry/spreadsheets) --------------------
 

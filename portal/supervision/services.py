@@ -2,7 +2,8 @@
 
 from wagtail.log_actions import log
 
-from . import ratelimit
+from portal.ops import ratelimit
+
 from .forms import SupervisionMessageForm
 from .models import MessageStatus, SupervisionSettings
 
@@ -25,7 +26,7 @@ def submit(request, data, regions=None):
     if form.is_spam():
         return form, False
     limit = SupervisionSettings.load(request_or_site=request).messages_per_hour
-    if not ratelimit.hit(request, limit):
+    if not ratelimit.allow(request, "supervision", limit):
         raise SubmissionRefused("您提交的留言过于频繁，请一小时后再试，或拨打监督电话反映。")
     return form, form.save()
 

@@ -77,3 +77,28 @@ def test_request_id_from_the_proxy_is_kept_only_when_sane(client):
     assert kept["X-Request-ID"] == "lb-7f3a9c2e11"
     assert replaced["X-Request-ID"] != "bad id\nforged log line"
     assert len(replaced["X-Request-ID"]) == 24
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [
+    "q=%20wang.fang@example.com", "q=+13812345678", "q=%2013812345678", "q=%E7%94%B5%E8%AF%9D13812345678",
+    "q=%2B86%20138%201234%205678", "id=%2021030219850612301X", "q=wang.fang%40example.com",
+])
+def test_personal_data_percent_encoded_in_the_query_string_is_masked(client, log_output, query):
+    client.get(f"/no-such-page/?{query}")  # a 404: the access line and django.request's warning
+    output = log_output.getvalue()
+    lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+    assert any(line["logger"] == "portal.request" and line.get("status") == 404 for line in lines)
+    assert any(line["logger"] == "django.request" for line in lines)
+    for secret in ("1381234", "1234 5678", "19850612", "wang.fang", "example.com"):
+        assert secret not in output, (secret, output)
+    assert MASK in output
+
+
+def test_masking_takes_linear_time_on_long_words():
+    import time
+
+    started = time.monotonic()
+    masked = redact("x" * 200_000 + " wang.fang@example.com " + "9" * 100_000)
+    assert time.monotonic() - started < 2  # quadratic backtracking took minutes
+    assert "wang.fang" not in masked and MASK in masked

@@ -127,3 +127,28 @@ def test_query_count_does_not_grow_with_the_data(site_demo, client, url):
         index.add_child(instance=CasePage(title=f"批量案例{i}", slug=f"bulk-{i}", region=tiedong, theme="测试",
                                           summary="测试", live=True))
     assert count_queries(client, url) == before
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v2/pages/?offset=99999999999999999999", "/api/v2/images/?offset=99999999999999999999",
+    "/api/v2/documents/?offset=1000001",
+])
+def test_wagtail_api_refuses_offsets_beyond_any_listing(site_demo, client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "offset" in response.json()["message"]
+
+
+def test_wagtail_api_answers_an_empty_page_for_offsets_past_the_end(site_demo, client):
+    data = client.get("/api/v2/pages/?offset=1000000").json()
+    assert data["items"] == [] and data["meta"]["total_count"] > 0
+
+
+def test_admin_api_refuses_huge_offsets_too(site_demo, admin_client):
+    assert admin_client.get("/admin/api/main/pages/?offset=99999999999999999999").status_code == 400
+    assert admin_client.get("/admin/api/main/pages/?offset=0").status_code == 200
+
+
+def test_directory_api_answers_an_empty_page_for_huge_offsets(site_demo, client):
+    data = client.get("/api/directory/institutions?offset=99999999999999999999").json()
+    assert data["items"] == [] and data["count"] > 0

@@ -89,12 +89,12 @@ def test_svg_html_and_misnamed_images_are_refused(admin_client, name, data):
 
 @pytest.mark.urls("tests.ops.urls")
 def test_media_are_served_with_safe_headers(client, tmp_path):
-    (tmp_path / "documents").mkdir()
-    (tmp_path / "documents" / "plan.docx").write_bytes(docx_bytes())
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "plan.docx").write_bytes(docx_bytes())
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "logo.png").write_bytes(png_bytes())
     with override_settings(MEDIA_ROOT=tmp_path):
-        document = client.get("/media/documents/plan.docx")
+        document = client.get("/media/other/plan.docx")
         image = client.get("/media/images/logo.png")
         escape = client.get("/media/../../etc/passwd")
     assert document.status_code == 200
@@ -105,6 +105,36 @@ def test_media_are_served_with_safe_headers(client, tmp_path):
         assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert image["Content-Type"] == "image/png"
     assert escape.status_code in (400, 404)
+
+
+@pytest.mark.urls("tests.ops.urls")
+def test_documents_are_reached_only_through_wagtail_which_checks_collection_privacy(client, superuser, tmp_path):
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    on_disk = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    with override_settings(MEDIA_ROOT=tmp_path, STORAGES=on_disk):
+        staff_only = Collection.get_first_root_node().add_child(name="内部资料")
+        CollectionViewRestriction.objects.create(collection=staff_only, restriction_type=CollectionViewRestriction.LOGIN)
+        document = Document.objects.create(title="内部", file=ContentFile(PDF, name="internal.pdf"), collection=staff_only)
+        public = Document.objects.create(title="公开", file=ContentFile(PDF, name="public.pdf"))
+        image = Image.objects.create(title="logo", file=ContentFile(png_bytes(), name="logo.png"))
+        assert document.file.url == "/media/documents/internal.pdf"
+        direct = [
+            document.file.url, public.file.url, "/media/documents/", "/media/./documents/internal.pdf",
+            "/media//documents/internal.pdf", "/media/original_images/../documents/internal.pdf",
+        ]
+        answers = {url: client.get(url).status_code for url in direct}
+        image_answer = client.get(image.file.url)
+
+        # Wagtail's serve view (never a redirect to the file) is the way in, and it checks the collection.
+        assert document.url.startswith(f"/documents/{document.pk}/")
+        assert client.get(document.url).status_code == 302  # to the login page
+        assert client.get(public.url).status_code == 200
+        client.force_login(superuser)
+        response = client.get(document.url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert answers == {url: 404 for url in direct}
+    assert image_answer.status_code == 200 and image_answer["Content-Type"] == "image/png"
 
 
 def test_documents_served_by_wagtail_are_downloads_under_a_sandbox(client, tmp_path):

@@ -107,3 +107,36 @@ def test_overdue_rule(regions):
     assert not message.is_overdue_on(datetime.date(2026, 1, 5))
     message.status = MessageStatus.ANSWERED
     assert not message.is_overdue_on(datetime.date(2026, 2, 1))
+
+
+def post_from(page, region, forwarded_for, proxy="10.0.0.1"):
+    """A post arriving through our proxy, which appended the client's address to X-Forwarded-For."""
+    client = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=forwarded_for)
+    return client.post(page.url, form_data(region))
+
+
+def test_behind_the_proxy_each_citizen_has_their_own_limit(supervision_page, regions, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    limits = SupervisionSettings.load()
+    limits.messages_per_hour = 2
+    limits.save()
+    tiedong = regions["210302"]
+    for _ in range(2):
+        assert post_from(supervision_page, tiedong, "198.51.100.1").status_code == 302
+    assert post_from(supervision_page, tiedong, "198.51.100.1").status_code == 429
+    # Another citizen behind the same proxy is not refused.
+    assert post_from(supervision_page, tiedong, "198.51.100.2").status_code == 302
+    assert SupervisionMessage.objects.count() == 3
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(supervision_page, regions, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SUPERVISION_TRUST_X_FORWARDED_FOR = True  # the removed setting must have no effect
+    limits = SupervisionSettings.load()
+    limits.messages_per_hour = 2
+    limits.save()
+    tiedong = regions["210302"]
+    # The client invents the left-most hop each time; our proxy appends the real address.
+    responses = [post_from(supervision_page, tiedong, f"192.0.2.{n}, 198.51.100.1").status_code for n in range(3)]
+    assert responses == [302, 302, 429]
+    assert SupervisionMessage.objects.count() == 2

@@ -1,6 +1,8 @@
 """首页 and the plain content pages editors build from blocks."""
 
+from django.conf import settings
 from django.db import models
+from django.template.response import TemplateResponse
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
@@ -9,8 +11,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.api import APIField
 from wagtail.search import index
 
+from portal.ops import ratelimit
+
 from ..blocks import BodyBlock
 from .base import PortalPage
+
+TOO_MANY_SUBMISSIONS = "您提交得过于频繁，请一小时后再试。"
 
 
 class HomePage(PortalPage):
@@ -95,6 +101,21 @@ class FormPage(AbstractEmailForm):
 
     column_name = PortalPage.column_name
     pub_date = PortalPage.pub_date
+
+    def serve(self, request, *args, **kwargs):
+        # Wagtail's serve, with a flood limit per client and page on valid
+        # submissions (a mistyped form costs nothing).
+        if request.method != "POST":
+            return super().serve(request, *args, **kwargs)
+        form = self.get_form(request.POST, request.FILES, page=self, user=request.user)
+        error, status = None, 200
+        if form.is_valid():
+            if ratelimit.allow(request, f"form:{self.pk}", settings.FORM_SUBMISSIONS_PER_HOUR):
+                return self.render_landing_page(request, self.process_form_submission(form), *args, **kwargs)
+            error, status = TOO_MANY_SUBMISSIONS, 429
+        context = self.get_context(request)
+        context.update(form=form, form_error=error)
+        return TemplateResponse(request, self.get_template(request), context, status=status)
 
     def get_context(self, request, *args, **kwargs):
         from .base import section_pages
