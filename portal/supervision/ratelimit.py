@@ -22,9 +22,12 @@ def client_key(request):
     return f"supervision:rate:{digest}"
 
 
-def hit(request, limit):
-    """Count one attempt; True while the client is within ``limit``."""
-    key = client_key(request)
+def hit(request, limit, bucket=""):
+    """Count one attempt; True while the client is within ``limit``.
+
+    Each ``bucket`` ("" for messages, "lookup" for follow-up) counts apart.
+    """
+    key = client_key(request) + (f":{bucket}" if bucket else "")
     if cache.add(key, 1, WINDOW_SECONDS):
         return True
     try:
