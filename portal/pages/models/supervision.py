@@ -92,8 +92,11 @@ class SupervisionPage(RoutablePageMixin, PortalPage):
 
     @path("thanks/")
     def thanks(self, request):
+        from portal.supervision.models import SupervisionSettings
+
         receipt = request.session.pop(RECEIPT_SESSION_KEY, None) or {}
         context = self.get_context(request)
+        context["reply_working_days"] = SupervisionSettings.load(request_or_site=request).reply_working_days
         context["reference"] = receipt.get("reference", "")
         context["check_code"] = receipt.get("check_code", "")
         context["follow_up_url"] = self.url + self.reverse_subpage("follow_up")
