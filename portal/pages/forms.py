@@ -3,15 +3,15 @@ used by a sibling gets a suffix instead of an error.
 
 Why: Wagtail's autosave creates the page (a draft) as soon as an editor starts
 typing; an editor who leaves and starts again with the same title meets the
-first draft's slug and, without this, the error "该网址别名已被使用".
+first draft's slug and, without this, the error "The slug '…' is already in use".
 """
 
 from wagtail.admin.forms import WagtailAdminPageForm
 
 SLUG_MAX_LENGTH = 255
 SLUG_SUFFIXED = (
-    "网址别名“{old}”已被本栏目下的另一个页面使用（可能是之前没写完、被自动保存的草稿），已改为“{new}”。"
-    "如需使用原别名，请先删除或改名那个页面，再改回来。"
+    "缩略名（网址中的页面名称）“{old}”已被本栏目下的另一个页面使用（可能是之前没写完、被自动保存的草稿），"
+    "已自动改为“{new}”。如需使用原缩略名，请先删除那个页面或改掉它的缩略名，再改回来。"
 )
 
 

@@ -68,5 +68,5 @@ def test_starting_a_case_again_after_an_abandoned_draft_works(client, editors):
     response = client.post(add_url(), case_form(tiedong), follow=True)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "网址别名“tongban”已被本栏目下的另一个页面使用" in html and "已改为“tongban-3”" in html
+    assert "缩略名（网址中的页面名称）“tongban”已被本栏目下的另一个页面使用" in html and "已自动改为“tongban-3”" in html
     assert CaseIndexPage.objects.get().get_children().filter(slug__startswith="tongban").count() == 3
