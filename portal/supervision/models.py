@@ -247,7 +247,8 @@ class SupervisionMessage(models.Model):
             errors["status"] = "留言人对上次答复不满意，重新办理后须先记录回访情况，才能再次答复办结。"
         if self.publish_qa and not self.public_question.strip():
             errors["public_question"] = "公开为问答时，请填写已去除个人信息的公开问题。"
-        if self.publish_qa and self.status != MessageStatus.ANSWERED:
+        # A reopened Q&A (answered before) stays ticked: published_qa() shows it again once answered again.
+        if self.publish_qa and self.status != MessageStatus.ANSWERED and self.reopened_at is None:
             errors["publish_qa"] = "只有已答复的留言才能公开为问答。"
         if errors:
             raise ValidationError(errors)

@@ -154,3 +154,15 @@ def test_the_inbox_shows_ratings_and_filters_by_rating_and_overdue(client, staff
     assert references(client.get(INBOX, {"rating": "none"})) == {late.reference}
     assert references(client.get(INBOX, {"overdue": "1"})) == {late.reference}
     assert late.reference not in references(client.get(INBOX, {"overdue": "0"}))
+
+
+def test_a_reopened_public_answer_leaves_the_public_page_until_answered_again(client, staff, message, supervision_page):
+    message.publish_qa, message.public_question = True, "驿站周六为何无人？"
+    message = reopened(message)
+    assert message.publish_qa and not SupervisionMessage.objects.published_qa().exists()
+    client.force_login(staff["tiedong"])
+    # Staff can work on it (办理中) without unticking 公开为问答.
+    response = client.post(f"{INBOX}edit/{message.pk}/", edit_data(
+        message, status=MessageStatus.HANDLING, publish_qa="on", public_question=message.public_question))
+    assert response.status_code == 302, response.context["form"].errors
+    assert "驿站周六为何无人？" not in client.get(supervision_page.url).content.decode()
