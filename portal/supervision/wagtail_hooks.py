@@ -14,6 +14,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from portal.registry.admin_base import RegionFilter, RegionPermissionHelper, RegionScopedModelAdmin, ScopedEditView
+from portal.registry.wagtail_hooks import OverdueFilter as TaskOverdueFilter
 
 from .forms import MessageHandlingForm
 from .models import Hotline, MessageRating, Rating, SupervisionMessage
@@ -37,20 +38,13 @@ class MessageEditView(ScopedEditView):
         return response
 
 
-class OverdueFilter(SimpleListFilter):
+class OverdueFilter(TaskOverdueFilter):
+    """The tasks' filter (queryset.overdue), in the inbox's words."""
+
     title = "是否超期"
-    parameter_name = "overdue"
 
     def lookups(self, request, model_admin):
         return [("1", "已超期"), ("0", "未超期")]
-
-    def queryset(self, request, queryset):
-        overdue = SupervisionMessage.objects.overdue()
-        if self.value() == "1":
-            return queryset.filter(pk__in=overdue.values("pk"))
-        if self.value() == "0":
-            return queryset.exclude(pk__in=overdue.values("pk"))
-        return queryset
 
 
 class RatingFilter(SimpleListFilter):
