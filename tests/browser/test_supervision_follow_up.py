@@ -36,7 +36,7 @@ def submit_message(page, base):
     page.fill("#id_contact_phone", "13800138000")
     page.get_by_role("button", name="提交留言").click()
     page.wait_for_url(re.compile(r"/jiandu/thanks/$"))
-    return page.locator(".reference").first.inner_text(), page.locator(".check-code").inner_text()
+    return page.locator(".reference").inner_text(), page.locator(".check-code").inner_text()
 
 
 def look_up(page, reference, code):

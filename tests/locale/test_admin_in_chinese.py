@@ -27,7 +27,8 @@ ALLOWED = {"Wagtail", "XLSX", "CSV", "UTF", "Excel", "JavaScript", "GBK", "SHA",
            "Alt", "Ctrl", "Esc", "Shift", "Enter", "Tab", "Cmd", "Option"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "data-w-tooltip-content-value"}
-LATIN = re.compile(r"[A-Za-z][A-Za-z'’]{2,}(?:[ ,.:;!?-]+[A-Za-z][A-Za-z'’]*)*")
+# Words standing alone: not the letters inside a code such as the reference JK20261126-8DDDA2.
+LATIN = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z][A-Za-z'’]{2,}(?:[ ,.:;!?-]+[A-Za-z][A-Za-z'’]*)*(?![A-Za-z0-9])")
 
 
 class VisibleText(HTMLParser):

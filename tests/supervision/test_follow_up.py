@@ -22,7 +22,7 @@ def submit(client, page, region):
     thanks = client.get(response["Location"])
     html = thanks.content.decode()
     reference = re.search(r'class="reference">(JK[^<]+)<', html)[1]
-    code = re.search(r'class="reference check-code">([^<]+)<', html)[1]
+    code = re.search(r'class="check-code">([^<]+)<', html)[1]
     return thanks, reference, code
 
 
