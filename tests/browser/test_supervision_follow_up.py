@@ -52,6 +52,10 @@ def test_follow_up_and_rating_flow(page, demo_site, screen):
     width = WIDTHS[screen]
     page.set_viewport_size({"width": width, "height": 900})
     base, _ = demo_site
+    page.goto(base + "/jiandu/")
+    expect(page.get_by_role("link", name="查询办理进度、评价答复")).to_have_attribute("href", "/jiandu/chaxun/")
+    assert_fits(page, width)
+    shoot(page, "supervision-page", width)
     reference, code = submit_message(page, base)
     assert reference.startswith("JK") and re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code)
     expect(page.get_by_text("查询码只显示这一次")).to_be_visible()
