@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run test demo check clean
+.PHONY: install browser run test demo check clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP) node_modules/.installed
+# The admin's own zh_Hans translations (portal/locale). The .mo files are
+# committed; this recompiles one whose .po changed, in pure Python (polib),
+# so no gettext/msgfmt is needed. `make translations` recompiles them all.
+PO_FILES := $(wildcard portal/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+COMPILE_PO = $(BIN)/python -c 'import sys, polib; [polib.pofile(p).save_as_mofile(p[:-3] + ".mo") for p in sys.argv[1:]]'
+
+install: $(STAMP) node_modules/.installed $(MO_FILES)
+
+%.mo: %.po | $(STAMP)
+	$(COMPILE_PO) $<
+
+translations: $(STAMP)
+	$(COMPILE_PO) $(PO_FILES)
 
 # axe-core for the accessibility scan in the browser tests (npm registry,
 # pinned in package.json / package-lock.json; node_modules is git-ignored).

@@ -1,5 +1,5 @@
-"""Admin hooks of the public site: privacy warnings on case pages; bounded
-offsets in the admin's API."""
+"""Admin hooks of the public site: privacy warnings on case pages, suffixed slugs;
+bounded offsets in the admin's API."""
 
 from django.contrib import messages
 from wagtail import hooks
@@ -8,6 +8,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .api import with_bounded_offsets
+from .forms import SLUG_SUFFIXED
 from .models import CasePage
 from .permissions import exclude_out_of_scope
 
@@ -24,13 +25,21 @@ def _warn_personal_data(request, page):
         )
 
 
+def _tell_about_suffixed_slug(request, page):
+    old = getattr(page, "slug_suffixed_from", None)
+    if old:
+        messages.info(request, SLUG_SUFFIXED.format(old=old, new=page.slug))
+
+
 @hooks.register("after_create_page")
 def warn_after_create(request, page):
+    _tell_about_suffixed_slug(request, page)
     _warn_personal_data(request, page)
 
 
 @hooks.register("after_edit_page")
 def warn_after_edit(request, page):
+    _tell_about_suffixed_slug(request, page)
     _warn_personal_data(request, page)
 
 

@@ -132,6 +132,8 @@ class PriceVersion(models.Model):
         prefix = "低偿 " if self.charge_type == ChargeType.LOW_COST else ""
         return f"{prefix}{amount}/{self.item.unit}" if amount else prefix.strip()
 
+    price_display.fget.short_description = "价格"  # the listing's column heading
+
     @property
     def amount(self):
         return Decimal("0") if self.charge_type == ChargeType.FREE else self.price

@@ -26,7 +26,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
-from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView
+from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView, InspectView
 
 from portal.audit.mixins import AuditChangesMixin
 
@@ -140,6 +140,16 @@ class ScopedDeleteView(AuditChangesMixin, DeleteView):
     pass
 
 
+class PortalInspectView(InspectView):
+    """wagtail-modeladmin prints a boolean as "True"/"False": in Chinese here."""
+
+    def get_field_display_value(self, field_name, field=None):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return value
+
+
 class PortalModelAdmin(ModelAdmin):
     """Base of every ModelAdmin of the portal: strict listings, objects found through the scope."""
 
@@ -147,6 +157,7 @@ class PortalModelAdmin(ModelAdmin):
     create_view_class = ScopedCreateView
     edit_view_class = ScopedEditView
     delete_view_class = ScopedDeleteView
+    inspect_view_class = PortalInspectView
     list_per_page = 50
 
     def get_list_filter(self, request):

@@ -32,6 +32,8 @@ _REGISTRY = {
 }
 _PUBLIC_CHANNELS = {
     "supervision.hotline": ALL, "supervision.supervisionmessage": HANDLE,
+    # Ratings come from the writers; 回访 are recorded in the message's edit view.
+    "supervision.messagerating": VIEW, "supervision.messagecallback": VIEW,
     "prices.priceitem": ALL, "prices.priceversion": ADD_VIEW,
 }
 GROUP_PERMISSIONS = {

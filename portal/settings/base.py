@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.supervision",
     "portal.prices",
+    "portal.help",
     "search",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
@@ -149,6 +150,8 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# What Wagtail's zh_Hans catalogue lacks or gets wrong, compiled .mo committed (make translations).
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 
 STATICFILES_FINDERS = [

@@ -1,24 +1,39 @@
-"""What happens to a supervision message: it is received, routed and handled."""
+"""What happens to a supervision message: it is received, routed, handled,
+followed up by its writer with a check code, and rated (好差评)."""
 
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
 from wagtail.log_actions import log
 
 from portal.ops import ratelimit
 
-from .forms import SupervisionMessageForm
-from .models import MessageStatus, SupervisionSettings
+from .forms import FollowUpForm, RatingForm, SupervisionMessageForm
+from .models import MessageStatus, SupervisionMessage, SupervisionSettings
 
 STATUS_ACTION = "supervision.status"
+RATING_ACTION = "supervision.rating"
+LOOKUP_BUCKET = "supervision-lookup"
 
 
 class SubmissionRefused(Exception):
-    """The form was valid but the client sent too many messages."""
+    """The form was valid but the client sent too many messages or lookups."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the writer is shown once after submitting: the reference and the check code."""
+
+    reference: str
+    check_code: str
 
 
 def submit(request, data, regions=None):
     """Validate and store one message from the public form.
 
-    Returns (form, message): message is None when the form has errors. A
-    filled honeypot looks like success to the robot but stores nothing.
+    Returns (form, receipt): receipt is None when the form has errors. A
+    filled honeypot looks like success to the robot but stores nothing
+    (receipt False).
     """
     form = SupervisionMessageForm(data, regions=regions)
     if not form.is_valid():
@@ -28,7 +43,54 @@ def submit(request, data, regions=None):
     limit = SupervisionSettings.load(request_or_site=request).messages_per_hour
     if not ratelimit.allow(request, "supervision", limit):
         raise SubmissionRefused("您提交的留言过于频繁，请一小时后再试，或拨打监督电话反映。")
-    return form, form.save()
+    message = form.save(commit=False)
+    code = message.issue_check_code()
+    message.save()
+    return form, Receipt(message.reference, code)
+
+
+def _count_lookup(request):
+    limit = SupervisionSettings.load(request_or_site=request).lookups_per_hour
+    if not ratelimit.allow(request, LOOKUP_BUCKET, limit):
+        raise SubmissionRefused("查询过于频繁，请一小时后再试。如需帮助，请拨打监督电话。")
+
+
+def follow_up(request, data):
+    """The writer looks up their message with its reference and check code.
+
+    Returns (form, message): message is None when the form has errors or the
+    pair does not match. Every attempt counts against the per-client limit.
+    """
+    form = FollowUpForm(data)
+    if not form.is_valid():
+        return form, None
+    _count_lookup(request)
+    message = SupervisionMessage.objects.find_for_follow_up(form.cleaned_data["reference"], form.cleaned_data["check_code"])
+    if message is None:
+        form.add_error(None, FollowUpForm.NOT_FOUND)
+    return form, message
+
+
+def rate(request, data):
+    """The writer rates the reply (好差评), proving again that the message is theirs.
+
+    Returns (follow_up_form, message, rating_form, rating): rating is None
+    when nothing was recorded (the forms then carry the reasons).
+    """
+    follow_up_form, message = follow_up(request, data)
+    rating_form = RatingForm(data)
+    if message is None or not rating_form.is_valid():
+        return follow_up_form, message, rating_form, None
+    old_status = message.status
+    try:
+        rating = message.rate(rating_form.cleaned_data["rating"], rating_form.cleaned_data["comment"])
+    except ValidationError as refused:
+        rating_form.add_error(None, refused)
+        return follow_up_form, message, rating_form, None
+    log(instance=message, action=RATING_ACTION, user=None,
+        data={"rating": rating.rating, "rating_label": rating.get_rating_display()})
+    record_status_change(message, old_status, None)
+    return follow_up_form, message, rating_form, rating
 
 
 def record_status_change(message, old_status, user):

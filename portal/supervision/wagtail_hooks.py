@@ -1,17 +1,25 @@
-"""Back office of the supervision channel: the inbox and the hotlines (menu 监督渠道)."""
+"""Back office of the supervision channel: the inbox, the hotlines (menu 监督渠道)
+and the ratings report (报告 → 留言评价汇总)."""
 
+from django.contrib.admin import SimpleListFilter
+from django.db.models import OuterRef, Subquery
 from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.log_actions import LogFormatter
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from portal.registry.admin_base import RegionFilter, RegionPermissionHelper, RegionScopedModelAdmin, ScopedEditView
+from portal.registry.wagtail_hooks import OverdueFilter as TaskOverdueFilter
 
-from .models import Hotline, SupervisionMessage
-from .services import STATUS_ACTION, record_status_change
+from .forms import MessageHandlingForm
+from .models import Hotline, MessageRating, Rating, SupervisionMessage
+from .reports import RatingsReportView
+from .services import RATING_ACTION, STATUS_ACTION, record_status_change
 
 
 class InboxPermissionHelper(RegionPermissionHelper):
@@ -30,6 +38,35 @@ class MessageEditView(ScopedEditView):
         return response
 
 
+class OverdueFilter(TaskOverdueFilter):
+    """The tasks' filter (queryset.overdue), in the inbox's words."""
+
+    title = "是否超期"
+
+    def lookups(self, request, model_admin):
+        return [("1", "已超期"), ("0", "未超期")]
+
+
+class RatingFilter(SimpleListFilter):
+    """By the latest rating of the message (好差评), or not rated yet."""
+
+    title = "评价"
+    parameter_name = "rating"
+
+    def lookups(self, request, model_admin):
+        return [*Rating.choices, ("none", "未评价")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if value == "none":
+            return queryset.filter(ratings__isnull=True)
+        return queryset.annotate(latest_rating_value=latest_rating_value()).filter(latest_rating_value=value)
+
+
+def latest_rating_value():
+    return Subquery(MessageRating.objects.filter(message=OuterRef("pk")).order_by("-rated_at", "-pk").values("rating")[:1])
 
 
 class SupervisionMessageAdmin(RegionScopedModelAdmin):
@@ -38,12 +75,13 @@ class SupervisionMessageAdmin(RegionScopedModelAdmin):
     menu_icon = "mail"
     permission_helper_class = InboxPermissionHelper
     edit_view_class = MessageEditView
-    list_display = ("reference", "concerns", "region", "received_at", "status", "due_date", "overdue_flag")
-    list_filter = (RegionFilter, "status", "publish_qa")
+    list_display = ("reference", "concerns", "region", "received_at", "status", "due_date", "overdue_flag", "rating_flag")
+    list_filter = (RegionFilter, "status", OverdueFilter, RatingFilter, "publish_qa")
     search_fields = ("reference", "concerns", "content")
     inspect_view_fields = (
         "reference", "region", "concerns", "content", "contact_name", "contact_phone", "contact_email",
-        "received_at", "due_date", "status", "handler", "reply", "replied_at", "publish_qa", "public_question",
+        "received_at", "due_date", "status", "handler", "reply", "replied_at", "reopened_at", "publish_qa",
+        "public_question",
     )
     panels = [
         MultiFieldPanel([
@@ -60,14 +98,34 @@ class SupervisionMessageAdmin(RegionScopedModelAdmin):
             FieldRowPanel([FieldPanel("status"), FieldPanel("due_date")]),
             FieldPanel("reply"),
         ], heading="办理与答复"),
+        HelpPanel(template="supervision/panels/follow_up_history.html", heading="评价与回访"),
+        MultiFieldPanel([
+            FieldRowPanel([FieldPanel("callback_on"), FieldPanel("callback_method")]),
+            FieldPanel("callback_result"),
+        ], heading="记录回访", help_text="留言人评价“不满意”后，须先联系留言人回访并在此记录，才能再次答复。"),
         MultiFieldPanel([FieldPanel("publish_qa"), FieldPanel("public_question")], heading="公开问答"),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("region")
+        return super().get_queryset(request).select_related("region").prefetch_related("ratings")
+
+    def get_edit_handler(self):
+        edit_handler = super().get_edit_handler()
+        edit_handler.base_form_class = MessageHandlingForm
+        return edit_handler
 
     def get_extra_attrs_for_row(self, obj, context):
         return {"class": "jk-overdue"} if obj.is_overdue else {}
+
+    def rating_flag(self, obj):
+        rating = obj.latest_rating()
+        if rating is None:
+            return "—"
+        if rating.rating == Rating.DISSATISFIED:
+            return format_html('<strong class="jk-overdue-flag">{}</strong>', rating.get_rating_display())
+        return rating.get_rating_display()
+
+    rating_flag.short_description = "评价"
 
     def overdue_flag(self, obj):
         if obj.is_overdue_on(timezone.localdate()):
@@ -112,6 +170,34 @@ def register_status_action(actions):
         def format_message(self, log_entry):
             data = log_entry.data or {}
             return f"办理状态：{data.get('from_label', '')} → {data.get('to_label', '')}"
+
+    @actions.register_action(RATING_ACTION)
+    class RatingGiven(LogFormatter):
+        label = "留言人评价答复"
+
+        def format_message(self, log_entry):
+            return f"留言人评价：{(log_entry.data or {}).get('rating_label', '')}"
+
+
+@hooks.register("register_admin_urls")
+def register_ratings_report_urls():
+    return [
+        path("reports/supervision-ratings/", RatingsReportView.as_view(), name="supervision_ratings"),
+        path("reports/supervision-ratings/results/", RatingsReportView.as_view(results_only=True),
+             name="supervision_ratings_results"),
+    ]
+
+
+class RatingsReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("supervision.view_supervisionmessage")
+
+
+@hooks.register("register_reports_menu_item")
+def register_ratings_report_menu_item():
+    return RatingsReportMenuItem(
+        "留言评价汇总", reverse("supervision_ratings"), name="supervision-ratings", icon_name="mail", order=60,
+    )
 
 
 @hooks.register("insert_global_admin_css")

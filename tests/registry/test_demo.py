@@ -132,3 +132,29 @@ def test_load_demo_is_idempotent():
     first = counts()
     call_command("load_demo", stdout=io.StringIO())
     assert counts() == first
+
+
+@pytest.mark.django_db
+def test_demo_accounts_come_with_the_first_load_only(django_user_model):
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert set(django_user_model.objects.values_list("username", flat=True)) >= {"admin", "liaoning", "anshan", "tiedong"}
+    assert django_user_model.objects.get(username="tiedong").check_password("jingkang-demo-2026")
+    # An admin deletes one account and changes another's password; loading again brings neither back.
+    django_user_model.objects.filter(username="tiedong").delete()
+    anshan = django_user_model.objects.get(username="anshan")
+    anshan.set_password("a-new-private-passphrase")
+    anshan.save()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert not django_user_model.objects.filter(username="tiedong").exists()
+    assert django_user_model.objects.get(username="anshan").check_password("a-new-private-passphrase")
+    assert "只在首次载入时创建" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_first_load_leaves_an_existing_account_of_the_same_name_alone(django_user_model):
+    own = django_user_model.objects.create_user("tiedong", password="my-own-passphrase-1")
+    call_command("load_demo", stdout=io.StringIO())
+    own.refresh_from_db()
+    assert own.check_password("my-own-passphrase-1") and not own.groups.exists() and not own.is_staff

@@ -37,7 +37,7 @@ from portal.registry.models import (
     JointMeeting, JointMeetingMember, Region, RegionAssignment, Target, Task, TaskProgress,
 )
 from portal.prices.models import PriceItem, PriceVersion
-from portal.supervision.models import Hotline, SupervisionMessage
+from portal.supervision.models import Hotline, MessageCallback, MessageRating, SupervisionMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -89,9 +89,13 @@ def make_foreign_records(case_index, submitter):
         ImportRecord: ImportRecord.objects.create(pk=FOREIGN_PK, kind="institutions", region=county, user=other_user,
                                                   file_name=f"{NAMED}.xlsx", error_report=NAMED, status="refused"),
         Hotline: Hotline.objects.create(pk=FOREIGN_PK, region=county, name=f"{NAMED}监督电话", number="0412-5559999"),
-        SupervisionMessage: SupervisionMessage.objects.create(
+        SupervisionMessage: (message := SupervisionMessage.objects.create(
             pk=FOREIGN_PK, region=county, concerns=f"{NAMED}反映对象", content=f"{NAMED}反映内容",
-            contact_name=f"{NAMED}留言人", contact_phone=PHONE_MARKER),
+            contact_name=f"{NAMED}留言人", contact_phone=PHONE_MARKER, status="reopened", reply=f"{NAMED}答复")),
+        MessageRating: MessageRating.objects.create(
+            pk=FOREIGN_PK, message=message, rating="dissatisfied", comment=f"{NAMED}评价意见"),
+        MessageCallback: MessageCallback.objects.create(
+            pk=FOREIGN_PK, message=message, result=f"{NAMED}回访情况", recorded_by=other_user),
         PriceItem: item,
         PriceVersion: PriceVersion.objects.create(pk=FOREIGN_PK, item=item, price=10, pricing_form="market",
                                                   effective_date="2026-01-01", note=f"{NAMED}调价"),

@@ -86,3 +86,83 @@ def test_overdue_messages_are_highlighted(client, staff, message):
 def test_staff_cannot_create_messages(client, staff):
     client.force_login(staff["tiedong"])
     assert client.get(f"{INBOX}create/").status_code in (302, 403)
+
+
+def reopened(message):
+    message.status, message.reply = MessageStatus.ANSWERED, "已核实整改。"
+    message.save()
+    message.rate("dissatisfied", "周六仍然无人。")
+    message.refresh_from_db()
+    return message
+
+
+def edit_data(message, **extra):
+    return {"status": message.status, "due_date": message.due_date.isoformat(), "reply": message.reply,
+            "public_question": "", "callback_on": "", "callback_method": "phone", "callback_result": "", **extra}
+
+
+def test_a_reopened_message_cannot_be_closed_before_a_callback(client, staff, message):
+    message = reopened(message)
+    client.force_login(staff["tiedong"])
+    response = client.post(f"{INBOX}edit/{message.pk}/", edit_data(message, status=MessageStatus.ANSWERED,
+                                                                     reply="已再次核实。"))
+    assert response.status_code == 200
+    assert "须先记录回访" in response.content.decode()
+    message.refresh_from_db()
+    assert message.status == MessageStatus.REOPENED and not message.callbacks.exists()
+
+
+def test_recording_a_callback_then_answering_closes_it_and_it_can_be_rated_again(client, staff, message):
+    message = reopened(message)
+    client.force_login(staff["tiedong"])
+    response = client.post(f"{INBOX}edit/{message.pk}/", edit_data(
+        message, status=MessageStatus.ANSWERED, reply="已再次核实，周六安排专人值守。",
+        callback_on="2026-11-25", callback_method="phone", callback_result="电话联系李女士，说明整改安排，她表示认可。",
+    ))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    message.refresh_from_db()
+    callback = message.callbacks.get()
+    assert callback.recorded_by == staff["tiedong"] and callback.method == "phone"
+    assert message.status == MessageStatus.ANSWERED and message.replied_at is not None
+    assert message.can_be_rated()
+    # The inbox's edit page lists the rating and the 回访.
+    html = client.get(f"{INBOX}edit/{message.pk}/").content.decode()
+    assert "周六仍然无人。" in html and "说明整改安排" in html
+
+
+def test_a_callback_date_without_a_note_is_refused(client, staff, message):
+    message = reopened(message)
+    client.force_login(staff["tiedong"])
+    response = client.post(f"{INBOX}edit/{message.pk}/", edit_data(message, callback_on="2026-11-25"))
+    assert response.status_code == 200 and "请填写回访情况" in response.content.decode()
+    assert not message.callbacks.exists()
+
+
+def test_the_inbox_shows_ratings_and_filters_by_rating_and_overdue(client, staff, message, regions):
+    message = reopened(message)
+    happy = SupervisionMessage.objects.create(region=regions["210302"], concerns="另一站", content="内容",
+                                              status=MessageStatus.ANSWERED, reply="已答复。")
+    happy.rate("satisfied")
+    late = SupervisionMessage.objects.create(region=regions["210302"], concerns="逾期站", content="内容",
+                                             due_date=timezone.localdate() - datetime.timedelta(days=2))
+    client.force_login(staff["tiedong"])
+    html = client.get(INBOX).content.decode()
+    assert "不满意" in html and "满意" in html and "重新办理" in html
+    references = lambda response: {m.reference for m in response.context["object_list"]}  # noqa: E731
+    assert references(client.get(INBOX, {"rating": "dissatisfied"})) == {message.reference}
+    assert references(client.get(INBOX, {"rating": "satisfied"})) == {happy.reference}
+    assert references(client.get(INBOX, {"rating": "none"})) == {late.reference}
+    assert references(client.get(INBOX, {"overdue": "1"})) == {late.reference}
+    assert late.reference not in references(client.get(INBOX, {"overdue": "0"}))
+
+
+def test_a_reopened_public_answer_leaves_the_public_page_until_answered_again(client, staff, message, supervision_page):
+    message.publish_qa, message.public_question = True, "驿站周六为何无人？"
+    message = reopened(message)
+    assert message.publish_qa and not SupervisionMessage.objects.published_qa().exists()
+    client.force_login(staff["tiedong"])
+    # Staff can work on it (办理中) without unticking 公开为问答.
+    response = client.post(f"{INBOX}edit/{message.pk}/", edit_data(
+        message, status=MessageStatus.HANDLING, publish_qa="on", public_question=message.public_question))
+    assert response.status_code == 302, response.context["form"].errors
+    assert "驿站周六为何无人？" not in client.get(supervision_page.url).content.decode()

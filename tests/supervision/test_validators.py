@@ -1,10 +1,7 @@
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from portal.supervision.validators import normalise_phone, validate_phone_number
-from portal.supervision.workdays import add_working_days
 
 
 @pytest.mark.parametrize("number", ["12345", "12315", "13800138000", "0412-5550001", "04125550001", "010-62345678",
@@ -22,10 +19,3 @@ def test_invalid_numbers_get_a_chinese_message(number):
 
 def test_full_width_digits_are_normalised():
     assert normalise_phone("０４１２－５５５０００１") == "0412-5550001"
-
-
-def test_working_days_skip_weekends():
-    friday = datetime.date(2026, 11, 20)
-    assert add_working_days(friday, 1) == datetime.date(2026, 11, 23)  # Monday
-    assert add_working_days(friday, 5) == datetime.date(2026, 11, 27)
-    assert add_working_days(friday, 15) == datetime.date(2026, 12, 11)

@@ -9,6 +9,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..forms import PortalPageForm
+
 
 @register_setting(icon="site")
 class SiteIdentity(BaseSiteSetting):
@@ -51,6 +53,8 @@ class PortalPage(Page):
 
     search_fields = Page.search_fields + [index.SearchField("search_description")]
     promote_panels = Page.promote_panels + [FieldPanel("content_source")]
+    # A slug taken by a sibling (an autosaved draft) gets a suffix (portal/pages/forms.py).
+    base_form_class = PortalPageForm
 
     # Detail pages carry ArticleTitle/PubDate; section pages only ColumnName.
     is_article = False

@@ -5,7 +5,6 @@ import datetime
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.html import strip_tags
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import AbstractGroupApprovalTask, PageManager, TaskState
@@ -19,6 +18,7 @@ from portal.registry.forms import limit_choices_to_scope
 from portal.registry.models import RegionScopedQuerySet
 
 from ..blocks import BodyBlock, GalleryBlock
+from ..forms import PortalPageForm
 from .base import PortalPage, require_alt_text
 
 SUBMIT_ACTIONS = ("action-submit", "action-publish", "action-workflow-action")
@@ -26,7 +26,7 @@ CONSENT_ERROR = "提交审核或发布前，请确认已取得案例当事人（
 ANONYMISED_ERROR = "提交审核或发布前，请确认文中已去除姓名、电话、身份证号、住址等可识别个人的信息。"
 
 
-class CasePageForm(WagtailAdminPageForm):
+class CasePageForm(PortalPageForm):
     """Region and institution choices limited to the editor's regions; consent
     and anonymisation confirmed before the page goes to review or is published."""
 

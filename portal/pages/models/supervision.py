@@ -1,10 +1,9 @@
 """监督渠道: hotlines, the online form and the published Q&A."""
 
-import re
-
 from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -13,7 +12,13 @@ from wagtail.search import index
 from ..blocks import BodyBlock
 from .base import PortalPage
 
-REFERENCE_RE = re.compile(r"JK\d{8}-[0-9A-F]{6}")
+RECEIPT_SESSION_KEY = "supervision_receipt"
+
+
+def private(response):
+    """Pages that show a check code or a reply: never stored by the page cache, a proxy or the browser."""
+    add_never_cache_headers(response)  # no-store, private
+    return response
 
 
 def hotlines_for(region):
@@ -70,14 +75,16 @@ class SupervisionPage(RoutablePageMixin, PortalPage):
 
         if request.method == "POST":
             try:
-                form, message = submit(request, request.POST, regions=self.message_regions())
+                form, receipt = submit(request, request.POST, regions=self.message_regions())
             except SubmissionRefused as refused:
                 response = self.render(request, context_overrides=self.page_context(request, error=str(refused)))
                 response.status_code = 429
                 return response
-            if message is not None:
-                reference = message.reference if message else ""
-                return redirect(self.url + self.reverse_subpage("thanks") + (f"?ref={reference}" if reference else ""))
+            if receipt is not None:
+                if receipt:
+                    # Shown once on the next page; never in a URL (logs, history, Referer).
+                    request.session[RECEIPT_SESSION_KEY] = {"reference": receipt.reference, "check_code": receipt.check_code}
+                return redirect(self.url + self.reverse_subpage("thanks"))
             response = self.render(request, context_overrides=self.page_context(request, form=form))
             response.status_code = 400
             return response
@@ -85,7 +92,44 @@ class SupervisionPage(RoutablePageMixin, PortalPage):
 
     @path("thanks/")
     def thanks(self, request):
-        reference = request.GET.get("ref", "")
+        from portal.supervision.models import SupervisionSettings
+
+        receipt = request.session.pop(RECEIPT_SESSION_KEY, None) or {}
         context = self.get_context(request)
-        context["reference"] = reference if REFERENCE_RE.fullmatch(reference) else ""
-        return TemplateResponse(request, "pages/supervision_thanks.html", context)
+        context["reply_working_days"] = SupervisionSettings.load(request_or_site=request).reply_working_days
+        context["reference"] = receipt.get("reference", "")
+        context["check_code"] = receipt.get("check_code", "")
+        context["follow_up_url"] = self.url + self.reverse_subpage("follow_up")
+        return private(TemplateResponse(request, "pages/supervision_thanks.html", context))
+
+    @path("chaxun/", name="follow_up")
+    def follow_up(self, request):
+        """进度查询 and 好差评: status, due date and reply of one message, for whoever holds its two codes."""
+        from portal.supervision.forms import FollowUpForm, RatingForm
+        from portal.supervision.services import SubmissionRefused, follow_up, rate
+
+        context = self.get_context(request)
+        form, message, rating_form, rating, status = FollowUpForm(), None, None, None, 200
+        if request.method == "POST":
+            try:
+                if request.POST.get("action") == "rate":
+                    form, message, rating_form, rating = rate(request, request.POST)
+                else:
+                    form, message = follow_up(request, request.POST)
+            except SubmissionRefused as refused:
+                context["form_error"] = str(refused)
+                status = 429
+            else:
+                if message is None:
+                    status = 404 if FollowUpForm.NOT_FOUND in form.non_field_errors() else 400
+                elif rating_form is not None and rating_form.errors:
+                    status = 400
+                elif rating is None and message.can_be_rated():
+                    rating_form = RatingForm()
+                else:
+                    rating_form = None
+        context.update({
+            "form": form, "message": message, "rating_form": rating_form, "rating": rating,
+            "latest_rating": message.latest_rating() if message else None,
+        })
+        return private(TemplateResponse(request, "pages/supervision_follow_up.html", context, status=status))

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal.pages.demo import load_site
+from portal.pages.models import HomePage
 from portal.registry import demo
 from portal.registry.groups import CITY_ADMINS, COUNTY_ADMINS, PROVINCE_ADMINS, ensure_groups
 from portal.registry.models import Region, RegionAssignment
@@ -19,18 +20,25 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（行政区划、鞍山任务分工与联席会议、目标、示例机构）并创建演示账号。可重复运行。"
+    help = "载入演示数据（行政区划、鞍山任务分工与联席会议、目标、示例机构）；首次载入时创建演示账号。可重复运行。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-users", action="store_true", help="不创建演示账号")
+        parser.add_argument("--no-users", action="store_true", help="首次载入时也不创建演示账号")
 
     def handle(self, *args, no_users=False, **options):
         ensure_groups()
+        # The accounts, with their published password, come with the first load
+        # only: one an admin deleted (or never wanted) is not brought back.
+        first_load = not HomePage.objects.exists()
         with transaction.atomic():
             demo.load_all(stdout=self.stdout)
             load_site()
-            if not no_users:
+            if no_users:
+                pass
+            elif first_load:
                 self.create_users()
+            else:
+                self.stdout.write("演示账号只在首次载入时创建：本次没有创建或修改任何账号。")
         # As bakerydemo does: the demo ends with a fresh search index.
         call_command("search_reindex", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("演示数据已载入。"))
@@ -39,14 +47,18 @@ class Command(BaseCommand):
         from django.contrib.auth.models import Group
 
         User = get_user_model()
+        made = []
         for username, group, code in DEMO_USERS:
             user, created = User.objects.get_or_create(
                 username=username, defaults={"is_staff": True, "is_superuser": group is None},
             )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save()
+            if not created:
+                continue  # an account of the same name made before the demo: left as it is
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            made.append(username)
             if group:
                 user.groups.add(Group.objects.get(name=group))
                 RegionAssignment.objects.get_or_create(user=user, region=Region.objects.get(code=code))
-        self.stdout.write(f"演示账号：{', '.join(u for u, _, _ in DEMO_USERS)}（密码 {DEMO_PASSWORD}）")
+        if made:
+            self.stdout.write(f"已创建演示账号：{', '.join(made)}（密码 {DEMO_PASSWORD}，正式使用前请修改或删除）")
