@@ -77,6 +77,7 @@ class RegionProgress:
     counties: list = field(default_factory=list)
     latest_period: str = ""
     reviewed_by: str = ""  # "市级": who approved the latest period's figures
+    sources: list = field(default_factory=list)  # the rounds they were reported in
 
     @property
     def latest(self):
@@ -119,5 +120,6 @@ def region_progress(region):
         result.latest_period = f"{year}年{'上半年' if half == 1 else '下半年'}"
         newest = {r.county_id: r for r in latest_in_year.values() if (r.year, HALF_ORDER[r.half]) == latest}
         result.reviewed_by = "、".join(sorted({r.reviewed_by_level for r in newest.values()}))
+        result.sources = sorted({r.source for r in newest.values()})
         result.counties = [CountyRow(county=c, report=newest.get(c.pk)) for c in counties]
     return result

@@ -22,6 +22,7 @@ class ApprovedFigures:
     registered_clients: int
     standard_service_clients: int
     reviewed_by_level: str  # "市级" / "省级"
+    source: str  # the round's title
 
 
 def approved_county_figures(region):
@@ -47,6 +48,7 @@ def approved_county_figures(region):
             townships_with_service=row.townships_with_service, registered_clients=row.registered_clients,
             standard_service_clients=row.standard_service_clients,
             reviewed_by_level=LEVEL_NAMES.get(row.submission.round.region.level, ""),
+            source=str(row.submission.round),
         )
         for _own, row in best.values()
     ]

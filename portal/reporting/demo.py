@@ -17,6 +17,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from portal.audit.models import RegionLogEntry
 from portal.registry.models import CountyReport, Half, Region
 
 from . import notify, service
@@ -70,10 +71,13 @@ def _open(region, year, half, deadline, opens_on, collects):
 
 
 def _date(submission, submitted_on, reviewed_on=None):
-    """Put the demo's transitions on plausible days instead of the day it was loaded."""
+    """Put the demo's transitions (and their audit entries) on plausible days, not the day it was loaded."""
     fields = {"submitted_at": _at(submitted_on, 10)}
+    entries = RegionLogEntry.objects.for_instance(submission)
+    entries.filter(action="reporting.submit").update(timestamp=fields["submitted_at"])
     if reviewed_on is not None:
         fields["reviewed_at"] = _at(reviewed_on, 15)
+        entries.filter(action__in=["reporting.approve", "reporting.return"]).update(timestamp=fields["reviewed_at"])
     type(submission).objects.filter(pk=submission.pk).update(**fields)
 
 

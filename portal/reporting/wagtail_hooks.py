@@ -11,8 +11,10 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
+from wagtail_modeladmin.helpers import ButtonHelper
 from wagtail_modeladmin.options import modeladmin_register
 
+from portal.registry import access
 from portal.registry.admin_base import (
     RegionFilter,
     RegionPermissionHelper,
@@ -21,7 +23,7 @@ from portal.registry.admin_base import (
     ScopedEditView,
 )
 from portal.registry.forms import RegionScopedAdminForm
-from portal.registry.models import Half
+from portal.registry.models import Half, RegionLevel
 
 from . import service, views
 from .models import Collect, ReportingRound, Submission, SubmissionStatus
@@ -50,6 +52,41 @@ class RoundPermissionHelper(RegionPermissionHelper):
         # A round that anyone has reported to is part of the record.
         submitted = obj.submissions.exclude(status=SubmissionStatus.NOT_SUBMITTED).exists()
         return not submitted and super().user_can_delete_obj(user, obj)
+
+
+class RoundButtonHelper(ButtonHelper):
+    """Each round opens on the board (a reviewer) or on the user's own submission (a reporter)."""
+
+    def open_button(self, obj, classnames_add=None):
+        reviewing = service.can_review(self.request.user, obj)
+        return {
+            "url": reverse("reporting:round", args=[obj.pk]),
+            "label": "审核看板" if reviewing else "我的报送",
+            "classname": self.finalise_classname(["button-secondary", *(classnames_add or [])]),
+            "title": f"打开“{obj}”",
+        }
+
+    def get_primary_button(self, obj):
+        return self.open_button(obj)
+
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        return [self.open_button(obj, classnames_add), *super().get_buttons_for_obj(
+            obj, exclude=exclude, classnames_add=classnames_add, classnames_exclude=classnames_exclude)]
+
+
+class RoundRegionFilter(RegionFilter):
+    """Rounds are opened by provinces and cities: only those are offered."""
+
+    title = "发起区划"
+
+    def lookups(self, request, model_admin):
+        levels = {RegionLevel.PROVINCE, RegionLevel.CITY}
+        return [(code, label) for code, label in super().lookups(request, model_admin)
+                if code in set(access.regions_for(request.user).filter(level__in=levels).values_list("code", flat=True))]
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        return queryset.filter(region__code=code) if code else queryset
 
 
 class OpenRoundView(ScopedCreateView):
@@ -99,11 +136,12 @@ class ReportingRoundAdmin(RegionScopedModelAdmin):
     menu_icon = "tasks"
     menu_order = 205
     permission_helper_class = RoundPermissionHelper
+    button_helper_class = RoundButtonHelper
     create_view_class = OpenRoundView
     edit_view_class = RoundEditView
     inspect_view_enabled = False
-    list_display = ("title_link", "region", "period", "deadline_display", "progress")
-    list_filter = (RegionFilter, "year", "half")
+    list_display = ("__str__", "region", "period", "deadline_display", "progress")
+    list_filter = (RoundRegionFilter, "year", "half")
     search_fields = ("title",)
     panels = [
         MultiFieldPanel([
@@ -126,11 +164,6 @@ class ReportingRoundAdmin(RegionScopedModelAdmin):
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
 
-    def title_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("reporting:round", args=[obj.pk]), obj)
-
-    title_link.short_description = "任务名称"
-
     def period(self, obj):
         return obj.period_label
 
@@ -138,8 +171,10 @@ class ReportingRoundAdmin(RegionScopedModelAdmin):
 
     def deadline_display(self, obj):
         days = obj.days_left()
+        if days < 0 and obj.submissions.owing().exists():
+            return format_html('{} <span class="jk-overdue-flag">（已过 {} 天，仍有未报送）</span>', obj.deadline, -days)
         if days < 0:
-            return format_html('{} <span class="jk-overdue-flag">（已过 {} 天）</span>', obj.deadline, -days)
+            return str(obj.deadline)
         return f"{obj.deadline}（还有 {days} 天）" if days else f"{obj.deadline}（今天截止）"
 
     deadline_display.short_description = "截止日期"
