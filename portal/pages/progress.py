@@ -16,14 +16,7 @@ from decimal import Decimal
 from portal.registry.models import CoverageUnit, Half, Region, RegionLevel
 from portal.registry.models.progress import targets_for
 from portal.reporting.approved import ApprovedFigures, approved_county_figures
-
-HUNDRED = Decimal(100)
-
-
-def share(part, whole):
-    if not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+from portal.reporting.board import share
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from portal.registry.models.institutions import count_field
 from portal.registry.models import (
     Half,
     InstitutionCategory,
@@ -93,10 +94,6 @@ class ReportingRound(models.Model):
         return period_label(self.year, self.half)
 
     @property
-    def period_key(self):
-        return (self.year, self.half)
-
-    @property
     def collects(self):
         flags = {
             Collect.INSTITUTIONS: self.collects_institutions,
@@ -107,10 +104,6 @@ class ReportingRound(models.Model):
 
     def collects_label(self):
         return "、".join(Collect(c).label for c in self.collects)
-
-    @property
-    def reporting_level(self):
-        return REPORTING_LEVEL.get(self.region.level)
 
     @property
     def reviewer_level_label(self):
@@ -259,10 +252,6 @@ class SnapshotRow(models.Model):
         return super().delete(*args, **kwargs)
 
 
-def count_field(label):
-    return models.PositiveIntegerField(label, default=0)
-
-
 class SubmittedInstitution(SnapshotRow):
     """One Annex 1 row as it was submitted."""
 
@@ -302,7 +291,6 @@ INSTITUTION_FIELDS = (
     "name", "address", "county_id", "owner_department", "category", "psychiatrists", "therapists", "counsellors",
     "social_workers", "other_staff", "clients_count", "service_visits", "contact_person", "contact_phone",
 )
-COUNT_FIELDS = ("psychiatrists", "therapists", "counsellors", "social_workers", "other_staff", "clients_count", "service_visits")
 
 
 class SubmittedReport(SnapshotRow):

@@ -4,7 +4,8 @@ Sheet 附件1 is the Annex 1 form (the registry's own writer lays it out), its
 rows grouped by reporting region with a 小计 row after each ("铁东区小计")
 and a 合计 row at the end, so the workbook re-opens in the Annex 1 import
 (which skips 小计 and 合计 rows and checks the 合计 against the rows).
-Sheet 进展汇总 sums the progress figures per region against the year's target.
+Sheet 进展汇总 sums the progress figures per region against the year's target;
+sheet 任务进展, when the round collects it, lists each region's tasks.
 Only approved (locked) submissions are summed; the others are listed as not
 counted.
 """
@@ -20,7 +21,7 @@ from portal.registry.spreadsheets import annex1
 from portal.registry.spreadsheets.writer import BODY_FONT, CENTRE, HEADER_FONT, LEFT, TITLE_FONT, SheetWriter, new_book
 
 from .board import Totals, totals_by_submission
-from .models import SubmissionStatus, SubmittedInstitution
+from .models import SubmissionStatus, SubmittedInstitution, SubmittedTask
 
 TOTAL_FONT = Font(name="宋体", size=11, bold=True)
 
@@ -144,6 +145,23 @@ def write_summary(book, reporting_round):
         sheet.row([note] + [None] * (width - 1), font=BODY_FONT, alignment=LEFT, border=False, height=30)
 
 
+TASK_COLUMNS = [("区划", 16), ("序号", 6), ("具体任务", 60), ("状态", 10), ("报送时已逾期", 12), ("最近进展日期", 12), ("最近进展", 60)]
+
+
+def write_tasks(book, reporting_round):
+    """Sheet 任务进展: each approved submission's tasks as they were reported."""
+    sheet = SheetWriter(book, "任务进展", [w for _, w in TASK_COLUMNS])
+    sheet.merge(1, 1, 1, len(TASK_COLUMNS))
+    title = f"{reporting_round.region.name}{reporting_round.period_label}任务进展汇总表"
+    sheet.row([title] + [None] * (len(TASK_COLUMNS) - 1), font=TITLE_FONT, alignment=CENTRE, border=False, height=32)
+    sheet.row([h for h, _ in TASK_COLUMNS], font=HEADER_FONT, alignment=CENTRE, height=24)
+    rows = (SubmittedTask.objects.filter(submission__round=reporting_round, submission__status=SubmissionStatus.APPROVED)
+            .select_related("submission__region").order_by("submission__region__path", "number"))
+    for task in rows:
+        sheet.row([task.submission.region.name, task.number, task.text, task.get_status_display(),
+                   "是" if task.was_overdue else "否", str(task.progress_date or ""), task.progress_note])
+
+
 def workbook(reporting_round):
     """The roll-up as xlsx bytes, and a file name."""
     book = new_book()
@@ -151,6 +169,8 @@ def workbook(reporting_round):
     if reporting_round.collects_institutions:
         annex1.write(book, None, reporting_round.region, rows=annex1_rows(approved_groups(reporting_round), with_city))
     write_summary(book, reporting_round)
+    if reporting_round.collects_task_progress:
+        write_tasks(book, reporting_round)
     buffer = io.BytesIO()
     book.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

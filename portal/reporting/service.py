@@ -94,10 +94,6 @@ def can_report(user, submission):
             and not access.can_access_region(user, submission.round.region))
 
 
-def can_view(user, submission):
-    return access.can_access(user, submission) or can_review(user, submission.round)
-
-
 def _ensure(allowed, message):
     if not allowed:
         raise Refused(message)
@@ -326,7 +322,7 @@ def submit(submission, user, source, figures=None, warning_note="", workbook_sha
                     )
                 except spreadsheets.ImportRefused as exc:
                     raise Refused(exc.report) from exc
-                names = {row.label for row in plan.rows if row.status != "error"}
+                names = {row.label for row in plan.rows}  # an applied plan has no error rows
                 institutions = _copy_institutions(submission, Institution.objects.within(region).filter(name__in=names))
             elif source == SubmissionSource.REGISTRY:
                 institutions = _copy_institutions(submission, Institution.objects.within(region))

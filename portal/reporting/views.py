@@ -30,7 +30,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGISTRY_PREVIEW_LIMIT = 300
 
 
-def xlsx_response(data, filename, content_type=XLSX):
+def file_response(data, filename, content_type=XLSX):
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{escape_uri_path(filename)}"
     return response
@@ -106,7 +106,7 @@ def round_export(request, pk):
     reporting_round = _round_for_reviewer(request, pk)
     data, filename = rollup.workbook(reporting_round)
     log(instance=reporting_round, action="reporting.export", user=request.user, data={"file": filename})
-    return xlsx_response(data, filename)
+    return file_response(data, filename)
 
 
 # ------------------------------------------------------------------ submissions
@@ -258,4 +258,4 @@ def submission_workbook(request, pk):
     if not data:
         raise Http404("该报送没有上传的表格。")
     name = submission.workbook_name or "附件1.xlsx"
-    return xlsx_response(bytes(data), name, mimetypes.guess_type(name)[0] or "application/octet-stream")
+    return file_response(bytes(data), name, mimetypes.guess_type(name)[0] or "application/octet-stream")

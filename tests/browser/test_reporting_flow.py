@@ -11,9 +11,13 @@ from tests.registry.spreadsheets.conftest import build_annex1, row
 
 
 @pytest.fixture
-def cycle(live_server, county_admin, make_staff):
+def migrated_rows(live_server):
     # Another live-server test may have left the tables empty (see site_helpers).
     ensure_migrated_rows()
+
+
+@pytest.fixture
+def cycle(migrated_rows, county_admin, make_staff):
     from portal.reporting.demo import load_rounds
 
     load_rounds()
@@ -31,7 +35,7 @@ def log_in(page, base, username):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_county_submits_by_upload_and_city_returns_with_a_row_note(live_server, cycle, browser, tmp_path):
+def test_county_submits_by_upload_and_city_returns_with_a_row_note(live_server, migrated_rows, cycle, browser, tmp_path):
     reporting_round, county, city = cycle
     own = reporting_round.submissions.get(region__code="210302")
     violations = []
