@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib import messages
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, reverse
@@ -80,9 +81,9 @@ class RoundRegionFilter(RegionFilter):
     title = "发起区划"
 
     def lookups(self, request, model_admin):
-        levels = {RegionLevel.PROVINCE, RegionLevel.CITY}
-        return [(code, label) for code, label in super().lookups(request, model_admin)
-                if code in set(access.regions_for(request.user).filter(level__in=levels).values_list("code", flat=True))]
+        openers = set(access.regions_for(request.user).filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY])
+                      .values_list("code", flat=True))
+        return [(code, label) for code, label in super().lookups(request, model_admin) if code in openers]
 
     def queryset(self, request, queryset):
         code = self.value()
@@ -160,7 +161,8 @@ class ReportingRoundAdmin(RegionScopedModelAdmin):
 
     def get_queryset(self, request):
         # The rounds a user takes part in: opened in their regions, or reported to by them.
-        qs = ReportingRound.objects.for_user(request.user).select_related("region")
+        counts = {f"n_{status}": Count("submissions", filter=Q(submissions__status=status)) for status in SubmissionStatus.values}
+        qs = ReportingRound.objects.for_user(request.user).select_related("region").annotate(**counts)
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
 
@@ -171,8 +173,9 @@ class ReportingRoundAdmin(RegionScopedModelAdmin):
 
     def deadline_display(self, obj):
         days = obj.days_left()
-        if days < 0 and obj.submissions.owing().exists():
-            return format_html('{} <span class="jk-overdue-flag">（已过 {} 天，仍有未报送）</span>', obj.deadline, -days)
+        owing = obj.n_not_submitted + obj.n_returned
+        if days < 0 and owing:
+            return format_html('{} <span class="jk-overdue-flag">（已过 {} 天，仍有 {} 个未报送）</span>', obj.deadline, -days, owing)
         if days < 0:
             return str(obj.deadline)
         return f"{obj.deadline}（还有 {days} 天）" if days else f"{obj.deadline}（今天截止）"
@@ -180,11 +183,8 @@ class ReportingRoundAdmin(RegionScopedModelAdmin):
     deadline_display.short_description = "截止日期"
 
     def progress(self, obj):
-        counts = {s: 0 for s in SubmissionStatus.values}
-        for status in obj.submissions.values_list("status", flat=True):
-            counts[status] += 1
-        return (f"已审核 {counts[SubmissionStatus.APPROVED]}，待审核 {counts[SubmissionStatus.SUBMITTED]}，"
-                f"已退回 {counts[SubmissionStatus.RETURNED]}，未报送 {counts[SubmissionStatus.NOT_SUBMITTED]}")
+        return (f"已审核 {obj.n_approved}，待审核 {obj.n_submitted}，"
+                f"已退回 {obj.n_returned}，未报送 {obj.n_not_submitted}")
 
     progress.short_description = "报送情况"
 
