@@ -27,14 +27,22 @@ def regions(db):
 
 @pytest.fixture
 def demo_data(db):
-    """The whole demo data set, as ``manage.py load_demo`` builds it (without users)."""
+    """The registry's demo data set, as ``manage.py load_demo`` builds it (without users)."""
     demo.load_all()
     return demo
 
 
 @pytest.fixture
-def site_demo(demo_data):
-    """The registry demo data and the whole demo public site, as ``load_demo`` builds them."""
+def reporting_demo(demo_data):
+    """The demo's reporting rounds (鞍山's approved history and its 2026 下半年 round)."""
+    from portal.reporting.demo import load_rounds
+
+    load_rounds()
+
+
+@pytest.fixture
+def site_demo(reporting_demo):
+    """The registry demo data, its reporting rounds and the whole demo public site, as ``load_demo`` builds them."""
     from portal.pages.demo import load_site
 
     return load_site()

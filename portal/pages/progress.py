@@ -1,6 +1,9 @@
-"""工作进展: progress against the yearly targets, computed from the registry.
+"""工作进展: progress against the yearly targets, computed from approved figures.
 
-For each year the latest report of every county counts (December over June).
+Only figures the level above has approved in a reporting round count
+(``portal.reporting.approved``): what a county merely typed into the registry
+is not published. For each year the latest approved report of every county
+counts (December over June).
 Coverage is the share of counties offering the service, or for a region
 counted by townships (上海) the share of townships with service; the
 standard-service rate is the sum of clients in standard service over the sum
@@ -10,15 +13,10 @@ of registered clients. Targets come from the region or its nearest ancestor.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from portal.registry.models import CountyReport, CoverageUnit, Half, Region, RegionLevel, Target
-
-HUNDRED = Decimal(100)
-
-
-def share(part, whole):
-    if not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.1"))
+from portal.registry.models import CoverageUnit, Half, Region, RegionLevel
+from portal.registry.models.progress import targets_for
+from portal.reporting.approved import ApprovedFigures, approved_county_figures
+from portal.reporting.board import share
 
 
 @dataclass
@@ -57,7 +55,7 @@ class YearProgress:
 @dataclass
 class CountyRow:
     county: Region
-    report: CountyReport | None
+    report: ApprovedFigures | None
 
     @property
     def rate(self):
@@ -71,22 +69,13 @@ class RegionProgress:
     years: list = field(default_factory=list)
     counties: list = field(default_factory=list)
     latest_period: str = ""
+    reviewed_by: str = ""  # "市级": who approved the latest period's figures
+    sources: list = field(default_factory=list)  # the rounds they were reported in
 
     @property
     def latest(self):
         reported = [y for y in self.years if y.counties_reporting]
         return reported[-1] if reported else None
-
-
-def targets_for(region):
-    """The targets of the region, or of its nearest ancestor that has some."""
-    codes = [c for c in region.path.split("/") if c]
-    targets = list(Target.objects.filter(region__code__in=codes).select_related("region"))
-    for code in reversed(codes):
-        mine = [t for t in targets if t.region.code == code]
-        if mine:
-            return {t.year: t for t in mine}
-    return {}
 
 
 HALF_ORDER = {Half.H1: 1, Half.H2: 2}
@@ -97,9 +86,9 @@ def region_progress(region):
     counties = list(Region.objects.within(region).filter(level=RegionLevel.COUNTY, is_active=True).order_by("path"))
     targets = targets_for(region)
     unit = next(iter(targets.values())).coverage_unit if targets else CoverageUnit.COUNTY
-    reports = CountyReport.objects.within(region).filter(county__is_active=True)
+    reports = sorted(approved_county_figures(region), key=lambda r: (r.year, HALF_ORDER[r.half]))
     latest_in_year = {}
-    for report in reports.order_by("year", "half"):
+    for report in reports:
         key = (report.county_id, report.year)
         held = latest_in_year.get(key)
         if held is None or HALF_ORDER[report.half] > HALF_ORDER[held.half]:
@@ -122,6 +111,8 @@ def region_progress(region):
     if latest:
         year, half = latest
         result.latest_period = f"{year}年{'上半年' if half == 1 else '下半年'}"
-        newest = {r.county_id: r for (cid, y), r in latest_in_year.items() if y == year}
+        newest = {r.county_id: r for r in latest_in_year.values() if (r.year, HALF_ORDER[r.half]) == latest}
+        result.reviewed_by = "、".join(sorted({r.reviewed_by_level for r in newest.values()}))
+        result.sources = sorted({r.source for r in newest.values()})
         result.counties = [CountyRow(county=c, report=newest.get(c.pk)) for c in counties]
     return result

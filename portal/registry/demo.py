@@ -30,6 +30,7 @@ from .models import (
     Task,
     TaskProgress,
     TaskResponsibility,
+    TaskStatus,
     parse_deadline,
 )
 from .region_loader import load_regions
@@ -220,24 +221,39 @@ def load_sample_institutions(per_county=4):
     return [inst for inst, _ in rows]
 
 
+SAMPLE_PERIODS = [(2023, "H2"), (2024, "H1"), (2024, "H2"), (2025, "H1"), (2025, "H2"), (2026, "H1"), (2026, "H2")]
+
+
+def _sample_report(county, index, step, year, half, rng):
+    registered = 200 + 37 * index
+    offers_service = index < 4 + step
+    share = min(0.95, 0.25 + 0.1 * step + rng.uniform(-0.05, 0.08))
+    # A county without services has nobody in standard service.
+    standard = int(registered * share) if offers_service else 0
+    return CountyReport(county=county, year=year, half=half, offers_service=offers_service,
+                        registered_clients=registered, standard_service_clients=standard)
+
+
 @transaction.atomic
 def load_sample_reports():
-    """Half-yearly aggregates for Anshan's counties, rising towards the targets (示例)."""
+    """Half-yearly aggregates for Anshan's counties, rising towards the targets (示例).
+
+    Only missing reports are created; an earlier demo's report of a county
+    without services that still counted clients in standard service is
+    corrected (a county marked 未开展服务 has no clients in standard service).
+    """
     rng = random.Random(2024)
-    periods = [(2023, "H2"), (2024, "H1"), (2024, "H2"), (2025, "H1"), (2025, "H2")]
     counties = list(region(ANSHAN).children.order_by("code"))
     existing = set(CountyReport.objects.filter(county__in=counties).values_list("county_id", "year", "half"))
     reports = []
-    for step, (year, half) in enumerate(periods):
+    for step, (year, half) in enumerate(SAMPLE_PERIODS):
         for i, county in enumerate(counties):
-            registered = 200 + 37 * i
-            share = min(0.95, 0.25 + 0.1 * step + rng.uniform(-0.05, 0.08))
+            report = _sample_report(county, i, step, year, half, rng)
             if (county.pk, year, half) not in existing:
-                reports.append(CountyReport(
-                    county=county, year=year, half=half, offers_service=i < 4 + step,
-                    registered_clients=registered, standard_service_clients=int(registered * share),
-                ))
+                reports.append(report)
     CountyReport.objects.bulk_create(reports)
+    CountyReport.objects.filter(county__in=counties, offers_service=False, standard_service_clients__gt=0).update(
+        standard_service_clients=0)
 
 
 SAMPLE_PROGRESS = [
@@ -248,21 +264,44 @@ SAMPLE_PROGRESS = [
     (26, ANSHAN, "2025-06-30", "监督电话与公众号留言渠道已开通（示例）。"),
 ]
 
+# What a real office would publish three years in: the dated tasks done, the
+# "取得阶段性成果，持续推进" tasks under way (their milestone is reached, so not
+# overdue), and one honest exception still short of its target.
+DONE_TASKS = {1, 2, 3, 5, 6, 13, 14, 16, 17, 21, 26}
+LATE_TASKS = {20: ("2025-12-31", "专业人员中具有精神卫生、社会工作、心理健康相关专业学历的约占 24%，"
+                                 "尚未达到 30% 的目标，正通过培训和招聘补充（示例）。")}
+DONE_NOTE = "已按期完成，相关文件和工作台账已归档（示例）。"
+ONGOING_NOTE = "已取得阶段性成果，持续推进中（示例）。"
+
 
 @transaction.atomic
 def load_sample_progress():
-    """A few progress notes, by the city and by a county, on the city's tasks (示例)."""
+    """Statuses and progress notes on the city's 29 tasks, and a few by a county (示例).
+
+    Only tasks still 未开始 get a status, and only missing notes are added, so
+    whatever staff have recorded survives a reload.
+    """
     plan = ActionPlan.objects.get(region__code=ANSHAN)
-    if TaskProgress.objects.filter(task__plan=plan).exists():
-        return
     tasks = {t.number: t for t in plan.tasks.all()}
     regions = {r.code: r for r in Region.objects.filter(code__in={code for _, code, _, _ in SAMPLE_PROGRESS})}
+    wanted = [(tasks[number], regions[code], date, note) for number, code, date, note in SAMPLE_PROGRESS]
+    for number, task in sorted(tasks.items()):
+        if number in LATE_TASKS:
+            date, note = LATE_TASKS[number]
+            status = TaskStatus.IN_PROGRESS
+        elif number in DONE_TASKS:
+            date, note, status = str(task.deadline or "2025-12-31"), DONE_NOTE, TaskStatus.DONE
+        else:
+            date, note, status = str(task.deadline or "2025-12-31"), ONGOING_NOTE, TaskStatus.IN_PROGRESS
+        wanted.append((task, regions[ANSHAN], date, note))
+        if task.status == TaskStatus.NOT_STARTED:
+            task.status = status
+            task.save(update_fields=["status"])
+    existing = set(TaskProgress.objects.filter(task__plan=plan).values_list("task_id", "region_id", "note"))
     TaskProgress.objects.bulk_create(
-        TaskProgress(task=tasks[number], region=regions[code], date=date, note=note)
-        for number, code, date, note in SAMPLE_PROGRESS
+        TaskProgress(task=task, region=where, date=date, note=note)
+        for task, where, date, note in wanted if (task.pk, where.pk, note) not in existing
     )
-    Task.objects.filter(plan=plan, number__in=[1, 2]).update(status="done")
-    Task.objects.filter(plan=plan, number=26).update(status="in_progress")
 
 
 def load_all(stdout=None):

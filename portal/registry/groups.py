@@ -36,21 +36,27 @@ _PUBLIC_CHANNELS = {
     "supervision.messagerating": VIEW, "supervision.messagecallback": VIEW,
     "prices.priceitem": ALL, "prices.priceversion": ADD_VIEW,
 }
+# Reporting rounds (portal/reporting): cities and provinces open rounds and
+# review the level below; every level submits its own figures ("change" on a
+# submission). Snapshots are written only by the service and never edited.
+_SNAPSHOTS = {"reporting.submittedinstitution": VIEW, "reporting.submittedreport": VIEW, "reporting.submittedtask": VIEW}
+_REVIEWING = {"reporting.reportinground": ALL, "reporting.submission": ("view", "change", "review"), **_SNAPSHOTS}
+_REPORTING = {"reporting.reportinground": VIEW, "reporting.submission": ("view", "change"), **_SNAPSHOTS}
 GROUP_PERMISSIONS = {
     PROVINCE_ADMINS: {
-        **_REGISTRY, **_PUBLIC_CHANNELS,
+        **_REGISTRY, **_PUBLIC_CHANNELS, **_REVIEWING,
         "registry.region": ALL, "registry.regionassignment": ALL, "registry.departmentkind": ALL,
         "registry.serviceitem": ALL,
         # Deleting an access attempt lifts a login lockout (设置 → 登录锁定).
         "axes.accessattempt": ("view", "delete"),
     },
     CITY_ADMINS: {
-        **_REGISTRY, **_PUBLIC_CHANNELS,
+        **_REGISTRY, **_PUBLIC_CHANNELS, **_REVIEWING,
         "registry.region": VIEW, "registry.regionassignment": ALL, "registry.departmentkind": VIEW,
         "registry.serviceitem": VIEW,
     },
     COUNTY_ADMINS: {
-        **_PUBLIC_CHANNELS,
+        **_PUBLIC_CHANNELS, **_REPORTING,
         "registry.institution": ALL, "registry.jointmeeting": ALL, "registry.jointmeetingmember": ALL,
         "registry.departmentduty": ALL, "registry.actionplan": VIEW, "registry.task": ("view", "change"),
         "registry.taskprogress": ALL, "registry.target": VIEW, "registry.countyreport": ALL,

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "portal.supervision",
     "portal.prices",
     "portal.help",
+    "portal.reporting",
     "search",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
@@ -299,3 +300,22 @@ REGISTRY_IMPORT_MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # zip-bomb guard
 REGISTRY_IMPORT_MAX_BLANK_ROWS = 200  # stop reading after this many blank rows in a row
 # Files above this size are previewed and imported in the background.
 REGISTRY_IMPORT_BACKGROUND_BYTES = int(os.environ.get("REGISTRY_IMPORT_BACKGROUND_KB", "512")) * 1024
+
+# --- Reporting rounds (portal/reporting) -------------------------------------
+
+# Reminders (催报) go out this many days before a round's deadline, and on it;
+# cron runs `manage.py reporting_round remind-due` once a day.
+REPORTING_REMINDER_DAYS = tuple(
+    int(d) for d in os.environ.get("REPORTING_REMINDER_DAYS", "3,0").split(",") if d.strip()
+)
+
+# --- E-mail (notifications of the reporting cycle, error mails) --------------
+
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jingkang-noreply@localhost")

@@ -32,10 +32,12 @@ def demo_site(live_server):
 
     from portal.pages.demo import load_site
     from portal.registry import demo
+    from portal.reporting.demo import load_rounds
 
     cache.clear()
     ensure_migrated_rows()
     demo.load_all()
+    load_rounds()
     home = load_site()
     return live_server.url, home
 

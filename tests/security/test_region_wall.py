@@ -37,6 +37,7 @@ from portal.registry.models import (
     JointMeeting, JointMeetingMember, Region, RegionAssignment, Target, Task, TaskProgress,
 )
 from portal.prices.models import PriceItem, PriceVersion
+from portal.reporting.models import ReportingRound, Submission, SubmittedInstitution, SubmittedReport, SubmittedTask
 from portal.supervision.models import Hotline, MessageCallback, MessageRating, SupervisionMessage
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,21 @@ def make_foreign_records(case_index, submitter):
                                group_title=NAMED, number=1, text=f"{NAMED}任务", deadline_text="2023年11月")
     item = PriceItem.objects.create(pk=FOREIGN_PK, institution=institution, name=f"{NAMED}项目", unit="次")
     other_user = type(submitter).objects.create_user(username=f"{MARKER.lower()}-haicheng", password="x" * 12, is_staff=True)
+    reporting_round = ReportingRound.objects.create(pk=FOREIGN_PK, region=county, title=f"{NAMED}填报任务", year=2031,
+                                                    half="H1", deadline="2031-07-10", note=f"{NAMED}说明")
+    submission = Submission.objects.create(pk=FOREIGN_PK, round=reporting_round, region=county, status="submitted",
+                                           return_reason=f"{NAMED}理由", warning_note=f"{NAMED}说明",
+                                           workbook=b"PK", workbook_name=f"{NAMED}.xlsx")
     records = {
+        ReportingRound: reporting_round,
+        Submission: submission,
+        SubmittedInstitution: SubmittedInstitution.objects.create(
+            pk=FOREIGN_PK, submission=submission, county=county, name=f"{NAMED}康复驿站", owner_department="civil_affairs",
+            category="community_rehab", contact_person=f"{NAMED}联系人", contact_phone=PHONE_MARKER),
+        SubmittedReport: SubmittedReport.objects.create(pk=FOREIGN_PK, submission=submission, county=county,
+                                                        registered_clients=int(CLIENTS_MARKER), standard_service_clients=1),
+        SubmittedTask: SubmittedTask.objects.create(pk=FOREIGN_PK, submission=submission, number=1, text=f"{NAMED}任务",
+                                                    status="not_started", progress_note=f"{NAMED}进展"),
         Region: township,
         RegionAssignment: RegionAssignment.objects.create(pk=FOREIGN_PK, user=other_user, region=county),
         Department: department,

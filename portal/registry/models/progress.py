@@ -44,6 +44,27 @@ class Target(models.Model):
         return f"{self.region} {self.year}年目标"
 
 
+def targets_for(region):
+    """{year: Target} of the region, or of its nearest ancestor that has some.
+
+    Used by the public 工作进展 page and by the reporting roll-up alike.
+    """
+    codes = [c for c in region.path.split("/") if c]
+    targets = list(Target.objects.filter(region__code__in=codes).select_related("region"))
+    for code in reversed(codes):
+        mine = [t for t in targets if t.region.code == code]
+        if mine:
+            return {t.year: t for t in mine}
+    return {}
+
+
+def target_for_year(region, year):
+    """The target a year is judged on: that year's, or after the plan's last year its final one."""
+    targets = targets_for(region)
+    earlier = [y for y in targets if y <= year]
+    return targets[max(earlier)] if earlier else None
+
+
 class Half(models.TextChoices):
     H1 = "H1", "上半年（6月）"
     H2 = "H2", "下半年（12月）"

@@ -302,7 +302,8 @@ class _RowReader:
         if not lead and isinstance(name, str) and name.startswith(("注：", "注:")):
             return "notes"
         compact = normalise_header(first) if first else ""
-        if compact.startswith(TOTAL_WORDS):
+        # "合计", and the roll-up's per-county "铁东区小计".
+        if compact.startswith(TOTAL_WORDS) or compact.endswith(TOTAL_WORDS):
             return "total"
         if any(w in compact for w in ("填报单位", "单位负责人", "填报人：", "填报时间")):
             return "signature"
@@ -563,8 +564,10 @@ def _insert_shape(now):
 
 # ---------------------------------------------------------------- writing
 
-def write(book, queryset, region, user=None, include_contact=True):
-    """Lay the Annex 1 form out on a new sheet of ``book`` with the rows of ``queryset``."""
+def write(book, queryset, region, user=None, include_contact=True, rows=None):
+    """Lay the Annex 1 form out on a new sheet of ``book`` with the rows of ``queryset``,
+    or with ``rows`` (value lists in EXPORT_COLUMNS order: the reporting roll-up's
+    rows with its 小计 and 合计 rows)."""
     width = len(EXPORT_COLUMNS)
     sheet = SheetWriter(book, "附件1", [c.width for c in EXPORT_COLUMNS])
     sheet.freeze_below(4)
@@ -595,7 +598,11 @@ def write(book, queryset, region, user=None, include_contact=True):
     sheet.row(top, font=HEADER_FONT, alignment=CENTRE, height=24)
     sheet.row(sub, font=HEADER_FONT, alignment=CENTRE, height=36)
     count = 0
-    if queryset is not None:
+    if rows is not None:
+        before = sheet.row_count
+        sheet.fast_rows(rows)
+        count = sheet.row_count - before
+    elif queryset is not None:
         prefix_city = region is None or region.level == RegionLevel.PROVINCE
         count = _write_rows(sheet, queryset, prefix_city, include_contact)
     else:

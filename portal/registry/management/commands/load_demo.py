@@ -6,6 +6,7 @@ from django.db import transaction
 from portal.pages.demo import load_site
 from portal.pages.models import HomePage
 from portal.registry import demo
+from portal.reporting.demo import load_rounds
 from portal.registry.groups import CITY_ADMINS, COUNTY_ADMINS, PROVINCE_ADMINS, ensure_groups
 from portal.registry.models import Region, RegionAssignment
 
@@ -20,7 +21,7 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "载入演示数据（行政区划、鞍山任务分工与联席会议、目标、示例机构）；首次载入时创建演示账号。可重复运行。"
+    help = "载入演示数据（行政区划、鞍山任务分工与联席会议、目标、示例机构、填报任务）；首次载入时创建演示账号。可重复运行。"
 
     def add_arguments(self, parser):
         parser.add_argument("--no-users", action="store_true", help="首次载入时也不创建演示账号")
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         first_load = not HomePage.objects.exists()
         with transaction.atomic():
             demo.load_all(stdout=self.stdout)
+            self.stdout.write(f"填报任务：{load_rounds()} 个")
             load_site()
             if no_users:
                 pass
@@ -50,7 +52,9 @@ class Command(BaseCommand):
         made = []
         for username, group, code in DEMO_USERS:
             user, created = User.objects.get_or_create(
-                username=username, defaults={"is_staff": True, "is_superuser": group is None},
+                username=username, defaults={"is_staff": True, "is_superuser": group is None,
+                                             # Reporting notices print to the console in development.
+                                             "email": f"{username}@example.com"},
             )
             if not created:
                 continue  # an account of the same name made before the demo: left as it is
