@@ -34,9 +34,11 @@ _PUBLIC_CHANNELS = {
     "supervision.hotline": ALL, "supervision.supervisionmessage": HANDLE,
     "prices.priceitem": ALL, "prices.priceversion": ADD_VIEW,
 }
+# 设置 → 网站自查设置 (the columns' update intervals): site-wide, for those who run the site.
+_INSPECTION = {"inspection.inspectionsettings": ("change", "view")}
 GROUP_PERMISSIONS = {
     PROVINCE_ADMINS: {
-        **_REGISTRY, **_PUBLIC_CHANNELS,
+        **_REGISTRY, **_PUBLIC_CHANNELS, **_INSPECTION,
         "registry.region": ALL, "registry.regionassignment": ALL, "registry.departmentkind": ALL,
         "registry.serviceitem": ALL,
         # Deleting an access attempt lifts a login lockout (设置 → 登录锁定).
@@ -56,6 +58,7 @@ GROUP_PERMISSIONS = {
         "registry.serviceitem": VIEW,
     },
     EDITORS: {
+        **_INSPECTION,
         "registry.institution": VIEW, "registry.region": VIEW, "registry.serviceitem": VIEW,
         "supervision.hotline": VIEW, "prices.priceitem": VIEW, "prices.priceversion": VIEW,
     },

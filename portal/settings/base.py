@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "portal.supervision",
     "portal.prices",
+    "portal.inspection",
     "search",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
@@ -277,3 +280,9 @@ REGISTRY_IMPORT_MAX_UNCOMPRESSED_BYTES = 300 * 1024 * 1024  # zip-bomb guard
 REGISTRY_IMPORT_MAX_BLANK_ROWS = 200  # stop reading after this many blank rows in a row
 # Files above this size are previewed and imported in the background.
 REGISTRY_IMPORT_BACKGROUND_BYTES = int(os.environ.get("REGISTRY_IMPORT_BACKGROUND_KB", "512")) * 1024
+
+# --- 网站自查 (portal/inspection) ---------------------------------------------
+
+# `manage.py check_links` requests external links from the server: addresses in
+# private, loopback or link-local networks are left unchecked unless this is on.
+INSPECTION_LINKCHECK_PRIVATE_ADDRESSES = os.environ.get("INSPECTION_LINKCHECK_PRIVATE_ADDRESSES", "0") == "1"
