@@ -68,5 +68,13 @@ STORAGES = {
 
 ADMINS = [("", address) for address in os.environ.get("ADMIN_EMAILS", "").split(",") if address.strip()]
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+# Outgoing mail (error mails, the weekly 网站自查 digest): the office's SMTP relay.
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or SERVER_EMAIL
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")
