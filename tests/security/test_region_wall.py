@@ -17,6 +17,7 @@ A URL parameter this test does not know how to fill fails the test: teach
 ``fill`` the new parameter rather than skipping the URL.
 """
 
+import datetime
 import inspect
 import itertools
 import re
@@ -25,6 +26,7 @@ import pytest
 from django.apps import apps
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -89,9 +91,11 @@ def make_foreign_records(case_index, submitter):
         ImportRecord: ImportRecord.objects.create(pk=FOREIGN_PK, kind="institutions", region=county, user=other_user,
                                                   file_name=f"{NAMED}.xlsx", error_report=NAMED, status="refused"),
         Hotline: Hotline.objects.create(pk=FOREIGN_PK, region=county, name=f"{NAMED}监督电话", number="0412-5559999"),
+        # Overdue, so the 网站自查 report and digest would list it to anyone in its scope.
         SupervisionMessage: SupervisionMessage.objects.create(
             pk=FOREIGN_PK, region=county, concerns=f"{NAMED}反映对象", content=f"{NAMED}反映内容",
-            contact_name=f"{NAMED}留言人", contact_phone=PHONE_MARKER),
+            contact_name=f"{NAMED}留言人", contact_phone=PHONE_MARKER,
+            received_at=timezone.now() - datetime.timedelta(days=60)),
         PriceItem: item,
         PriceVersion: PriceVersion.objects.create(pk=FOREIGN_PK, item=item, price=10, pricing_form="market",
                                                   effective_date="2026-01-01", note=f"{NAMED}调价"),
