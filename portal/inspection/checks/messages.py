@@ -12,7 +12,9 @@ from ..indicators import Indicator, Item
 
 
 def needing_attention(messages, today):
-    """The messages an inspector would count against the site."""
+    """The messages an inspector would count against the site: past their due
+    date and not answered. (Replies rated 不满意 that still lack a recorded
+    call-back belong here too once messages carry ratings: OR their queryset in.)"""
     return messages.overdue(today)
 
 
