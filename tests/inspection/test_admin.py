@@ -57,6 +57,19 @@ def test_the_dashboard_panel_counts_per_indicator_and_marks_single_vetoes(client
     assert "<strong>1</strong> 项（不合格）" in panel
 
 
+def test_opening_the_report_refreshes_the_panels_counts(client, site, people, overdue):
+    from portal.supervision.models import MessageStatus
+
+    client.force_login(people["tiedong"])
+    assert "（不合格）" in client.get("/admin/").content.decode()
+    overdue.status, overdue.reply = MessageStatus.ANSWERED, "已整改。"
+    overdue.save()
+    client.get(REPORT)
+    html = client.get("/admin/").content.decode()
+    panel = html[html.index('id="inspection-section"'):]
+    assert '#indicator-messages">留言超期未答复</a><span class="jk-veto-tag">单项否决</span></td>\n                <td>无</td>' in panel
+
+
 def test_the_panel_is_not_shown_to_staff_with_nothing_the_report_covers(client, site, make_staff):
     from django.contrib.auth.models import Group, Permission
 
