@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/directory/", directory_api.urls),
     path("elder-mode/", elder_mode, name="elder_mode"),
     path("search/", include("search.urls")),
+    # 网站地图, sitemap.xml and 纠错 (portal/inspection).
+    path("", include("portal.inspection.urls")),
 ]
 
 if settings.SERVE_MEDIA or settings.DEBUG:

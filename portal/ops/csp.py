@@ -3,7 +3,8 @@
 The public site has no inline scripts or styles and loads nothing from
 other origins (CONTENT_SECURITY_POLICY in settings). The Wagtail admin
 still writes inline styles and a few inline scripts, and its preview shows
-the site in a same-origin frame, so under /admin/ the policy adds
+the site in a same-origin frame, so under /admin/ (and for the preview
+rendered inside it) the policy adds
 'unsafe-inline' and blob:/data: where the admin needs them — still no
 third-party origin.
 """
@@ -31,7 +32,10 @@ ADMIN_DIRECTIVES = {
 
 
 def is_admin_request(request):
-    return request.path_info.startswith(ADMIN_PREFIX)
+    # Wagtail renders a page preview (the editor's preview and 检查 panels) by
+    # sending a dummy request for the page's public URL through the middleware;
+    # that document is framed by the admin, so it gets the admin's policy.
+    return request.path_info.startswith(ADMIN_PREFIX) or getattr(request, "is_dummy", False)
 
 
 class PortalCSPMiddleware(CSPMiddleware):

@@ -42,9 +42,11 @@ _PUBLIC_CHANNELS = {
 _SNAPSHOTS = {"reporting.submittedinstitution": VIEW, "reporting.submittedreport": VIEW, "reporting.submittedtask": VIEW}
 _REVIEWING = {"reporting.reportinground": ALL, "reporting.submission": ("view", "change", "review"), **_SNAPSHOTS}
 _REPORTING = {"reporting.reportinground": VIEW, "reporting.submission": ("view", "change"), **_SNAPSHOTS}
+# 设置 → 网站自查设置 (the columns' update intervals): site-wide, for those who run the site.
+_INSPECTION = {"inspection.inspectionsettings": ("change", "view")}
 GROUP_PERMISSIONS = {
     PROVINCE_ADMINS: {
-        **_REGISTRY, **_PUBLIC_CHANNELS, **_REVIEWING,
+        **_REGISTRY, **_PUBLIC_CHANNELS, **_REVIEWING, **_INSPECTION,
         "registry.region": ALL, "registry.regionassignment": ALL, "registry.departmentkind": ALL,
         "registry.serviceitem": ALL,
         # Deleting an access attempt lifts a login lockout (设置 → 登录锁定).
@@ -64,6 +66,7 @@ GROUP_PERMISSIONS = {
         "registry.serviceitem": VIEW,
     },
     EDITORS: {
+        **_INSPECTION,
         "registry.institution": VIEW, "registry.region": VIEW, "registry.serviceitem": VIEW,
         "supervision.hotline": VIEW, "prices.priceitem": VIEW, "prices.priceversion": VIEW,
     },

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "portal.prices",
     "portal.help",
     "portal.reporting",
+    "portal.inspection",
     "search",
     "wagtail_modeladmin",
     "wagtail.contrib.forms",
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -61,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
@@ -309,7 +312,7 @@ REPORTING_REMINDER_DAYS = tuple(
     int(d) for d in os.environ.get("REPORTING_REMINDER_DAYS", "3,0").split(",") if d.strip()
 )
 
-# --- E-mail (notifications of the reporting cycle, error mails) --------------
+# --- E-mail (reporting notices, the 网站自查 digest, error mails) -----------
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -319,3 +322,8 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
 EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jingkang-noreply@localhost")
+# --- 网站自查 (portal/inspection) ---------------------------------------------
+
+# `manage.py check_links` requests external links from the server: addresses in
+# private, loopback or link-local networks are left unchecked unless this is on.
+INSPECTION_LINKCHECK_PRIVATE_ADDRESSES = os.environ.get("INSPECTION_LINKCHECK_PRIVATE_ADDRESSES", "0") == "1"

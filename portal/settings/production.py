@@ -68,5 +68,6 @@ STORAGES = {
 
 ADMINS = [("", address) for address in os.environ.get("ADMIN_EMAILS", "").split(",") if address.strip()]
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+# Outgoing mail (error mails, reporting notices, the weekly 网站自查 digest): EMAIL_* in base.py.
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")

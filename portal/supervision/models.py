@@ -63,6 +63,16 @@ class Hotline(models.Model):
         super().save(*args, **kwargs)
 
 
+class MessageType(models.TextChoices):
+    SUPERVISION = "supervision", "监督留言"
+    # The 纠错 link in every public page's footer (portal/inspection/corrections.py).
+    ERROR_REPORT = "error_report", "网页纠错"
+
+
+# Government-site rules: an error report on a page is answered within three working days.
+ERROR_REPORT_WORKING_DAYS = 3
+
+
 class MessageStatus(models.TextChoices):
     RECEIVED = "received", "已受理"
     HANDLING = "handling", "办理中"
@@ -121,6 +131,9 @@ class SupervisionMessage(models.Model):
     staff whose regions cover ``region`` ever see them."""
 
     reference = models.CharField("留言编号", max_length=20, unique=True, default=new_reference, editable=False)
+    message_type = models.CharField(
+        "留言类型", max_length=20, choices=MessageType.choices, default=MessageType.SUPERVISION, editable=False,
+    )
     region = models.ForeignKey(Region, verbose_name="涉及地区", on_delete=models.PROTECT, related_name="supervision_messages")
     institution = models.ForeignKey(
         Institution, verbose_name="涉及机构", on_delete=models.SET_NULL, null=True, blank=True,
@@ -167,7 +180,7 @@ class SupervisionMessage(models.Model):
 
     def save(self, *args, **kwargs):
         if self.due_date is None:
-            self.due_date = self.due_date_from(timezone.localtime(self.received_at).date())
+            self.due_date = add_working_days(timezone.localtime(self.received_at).date(), self.reply_working_days())
         if self.status == MessageStatus.ANSWERED and self.replied_at is None:
             self.replied_at = timezone.now()
         super().save(*args, **kwargs)
@@ -175,6 +188,12 @@ class SupervisionMessage(models.Model):
         if callback is not None:
             callback.message = self
             callback.save()
+
+    def reply_working_days(self):
+        """Working days allowed for the reply: three for an error report, the setting otherwise."""
+        if self.message_type == MessageType.ERROR_REPORT:
+            return ERROR_REPORT_WORKING_DAYS
+        return SupervisionSettings.load().reply_working_days
 
     def is_overdue_on(self, today):
         """See ``SupervisionMessageQuerySet.overdue``: the same rule in SQL."""

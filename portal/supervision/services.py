@@ -28,14 +28,15 @@ class Receipt:
     check_code: str
 
 
-def submit(request, data, regions=None):
-    """Validate and store one message from the public form.
+def submit(request, data, regions=None, form_class=SupervisionMessageForm, **form_kwargs):
+    """Validate and store one message from a public form (the supervision
+    form, or another built on it such as the 纠错 form).
 
     Returns (form, receipt): receipt is None when the form has errors. A
     filled honeypot looks like success to the robot but stores nothing
     (receipt False).
     """
-    form = SupervisionMessageForm(data, regions=regions)
+    form = form_class(data, regions=regions, **form_kwargs)
     if not form.is_valid():
         return form, None
     if form.is_spam():

@@ -75,13 +75,16 @@ class SupervisionMessageAdmin(RegionScopedModelAdmin):
     menu_icon = "mail"
     permission_helper_class = InboxPermissionHelper
     edit_view_class = MessageEditView
-    list_display = ("reference", "concerns", "region", "received_at", "status", "due_date", "overdue_flag", "rating_flag")
-    list_filter = (RegionFilter, "status", OverdueFilter, RatingFilter, "publish_qa")
+    list_display = (
+        "reference", "message_type", "concerns", "region", "received_at", "status", "due_date", "overdue_flag",
+        "rating_flag",
+    )
+    list_filter = (RegionFilter, "message_type", "status", OverdueFilter, RatingFilter, "publish_qa")
     search_fields = ("reference", "concerns", "content")
     inspect_view_fields = (
-        "reference", "region", "concerns", "content", "contact_name", "contact_phone", "contact_email",
-        "received_at", "due_date", "status", "handler", "reply", "replied_at", "reopened_at", "publish_qa",
-        "public_question",
+        "reference", "message_type", "region", "concerns", "content", "contact_name", "contact_phone",
+        "contact_email", "received_at", "due_date", "status", "handler", "reply", "replied_at", "reopened_at",
+        "publish_qa", "public_question",
     )
     panels = [
         MultiFieldPanel([

@@ -17,6 +17,7 @@ A URL parameter this test does not know how to fill fails the test: teach
 ``fill`` the new parameter rather than skipping the URL.
 """
 
+import datetime
 import inspect
 import itertools
 import re
@@ -25,6 +26,7 @@ import pytest
 from django.apps import apps
 from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page
 
@@ -104,9 +106,12 @@ def make_foreign_records(case_index, submitter):
         ImportRecord: ImportRecord.objects.create(pk=FOREIGN_PK, kind="institutions", region=county, user=other_user,
                                                   file_name=f"{NAMED}.xlsx", error_report=NAMED, status="refused"),
         Hotline: Hotline.objects.create(pk=FOREIGN_PK, region=county, name=f"{NAMED}监督电话", number="0412-5559999"),
+        # Reopened after a 不满意 rating and overdue, so the 网站自查 report and digest
+        # would list it to anyone in its scope.
         SupervisionMessage: (message := SupervisionMessage.objects.create(
             pk=FOREIGN_PK, region=county, concerns=f"{NAMED}反映对象", content=f"{NAMED}反映内容",
-            contact_name=f"{NAMED}留言人", contact_phone=PHONE_MARKER, status="reopened", reply=f"{NAMED}答复")),
+            contact_name=f"{NAMED}留言人", contact_phone=PHONE_MARKER, status="reopened", reply=f"{NAMED}答复",
+            received_at=timezone.now() - datetime.timedelta(days=60))),
         MessageRating: MessageRating.objects.create(
             pk=FOREIGN_PK, message=message, rating="dissatisfied", comment=f"{NAMED}评价意见"),
         MessageCallback: MessageCallback.objects.create(
