@@ -17,9 +17,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from wagtail.models import Page, Site
 
-from portal.pages.models.supervision import REFERENCE_RE
 from portal.supervision.forms import SupervisionMessageForm
-from portal.supervision.models import ERROR_REPORT_WORKING_DAYS, MessageType
+from portal.supervision.models import ERROR_REPORT_WORKING_DAYS, REFERENCE_RE, MessageType
 from portal.supervision.services import SubmissionRefused, submit
 
 ERROR_KINDS = ["错别字或表述错误", "链接打不开", "信息过期或不准确", "图片或附件有问题", "其他问题"]

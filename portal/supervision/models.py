@@ -1,5 +1,6 @@
 """The supervision channel (监督渠道): hotlines, and the messages the public sends."""
 
+import re
 import secrets
 
 from django.conf import settings
@@ -85,6 +86,10 @@ def new_reference():
     return timezone.localdate().strftime("JK%Y%m%d-") + secrets.token_hex(3).upper()
 
 
+# What new_reference() makes: a reference in a URL is shown back only if it looks like one.
+REFERENCE_RE = re.compile(r"JK\d{8}-[0-9A-F]{6}")
+
+
 # No 0/O, 1/I/L: the code is read off a screen and typed on a phone.
 CHECK_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CHECK_CODE_LENGTH = 8
@@ -107,6 +112,11 @@ class SupervisionMessageQuerySet(RegionScopedQuerySet):
         """Not answered and past the due date: ``SupervisionMessage.is_overdue_on`` in SQL."""
         today = today or timezone.localdate()
         return self.exclude(status=MessageStatus.ANSWERED).filter(due_date__lt=today)
+
+    def awaiting_callback(self):
+        """Reopened after a 不满意 rating, no 回访 recorded since: ``SupervisionMessage.needs_callback`` in SQL."""
+        callbacks = MessageCallback.objects.filter(message=models.OuterRef("pk"), recorded_at__gte=models.OuterRef("reopened_at"))
+        return self.filter(reopened_at__isnull=False).exclude(models.Exists(callbacks))
 
     def find_for_follow_up(self, reference, check_code):
         """The message the writer may follow up with these two, or None.
@@ -251,7 +261,8 @@ class SupervisionMessage(models.Model):
         return add_working_days(start, SupervisionSettings.load().reply_working_days)
 
     def needs_callback(self):
-        """Reopened and no 回访 recorded since: it may not be answered (closed) again yet."""
+        """Reopened and no 回访 recorded since: it may not be answered (closed) again yet.
+        ``SupervisionMessageQuerySet.awaiting_callback`` is the same rule in SQL."""
         if self.reopened_at is None:
             return False
         if getattr(self, "callback_to_record", None) is not None:

@@ -12,7 +12,7 @@ from portal.inspection.indicators import build_report
 from portal.inspection.models import InspectionSettings, SectionInterval
 from portal.pages.models import CasePage, OutreachKind, OutreachPage, PolicyPage, PolicyStatus, StandardPage
 from portal.registry.models import Region
-from portal.supervision.models import MessageStatus, SupervisionMessage
+from portal.supervision.models import MessageCallback, MessageStatus, Rating, SupervisionMessage
 
 from .conftest import add
 
@@ -117,6 +117,20 @@ def test_an_answered_message_is_no_longer_listed(site, people, overdue_message):
     overdue_message.reply = "已整改。"
     overdue_message.save()
     assert items(people["tiedong"], "messages") == []
+
+
+def test_a_reply_rated_dissatisfied_is_listed_until_its_call_back_is_recorded(site, people, regions):
+    message = SupervisionMessage.objects.create(
+        region=regions["210302"], concerns="某康复驿站", content="周六无人。", status=MessageStatus.ANSWERED,
+        reply="已整改。",
+    )
+    message.rate(Rating.DISSATISFIED, "没有整改。")
+    found = items(people["tiedong"], "messages")
+    assert [i.subject.split()[0] for i in found] == [message.reference]
+    assert "尚未记录回访" in found[0].problem
+    assert items(people["lishan"], "messages") == []
+    MessageCallback.objects.create(message=message, result="已电话回访，说明整改安排。")
+    assert items(people["tiedong"], "messages") == []  # within its new due date, call-back recorded
 
 
 def test_a_message_within_its_due_date_is_not_listed(site, people, regions):

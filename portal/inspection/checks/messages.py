@@ -1,8 +1,9 @@
-"""留言超期: supervision messages and 纠错 reports not answered by their due date.
+"""留言超期: supervision messages and 纠错 reports not answered by their due date,
+and replies rated 不满意 whose 回访 (call-back) has not been recorded.
 
-Uses the inbox's own rule (``SupervisionMessageQuerySet.overdue``), so the
-report and the inbox's "已超期" flag never disagree. Contact details are never
-part of an item: the digest goes by e-mail.
+Uses the inbox's own rules (``SupervisionMessageQuerySet.overdue`` and
+``awaiting_callback``), so the report and the inbox never disagree. Contact
+details are never part of an item: the digest goes by e-mail.
 """
 
 from django.urls import reverse
@@ -13,9 +14,15 @@ from ..indicators import Indicator, Item
 
 def needing_attention(messages, today):
     """The messages an inspector would count against the site: past their due
-    date and not answered. (Replies rated 不满意 that still lack a recorded
-    call-back belong here too once messages carry ratings: OR their queryset in.)"""
-    return messages.overdue(today)
+    date and not answered, or rated 不满意 with no call-back recorded since."""
+    return messages.overdue(today) | messages.awaiting_callback()
+
+
+def problem(message, today):
+    if message.due_date is not None and message.is_overdue_on(today):
+        return (f"{message.get_message_type_display()}的答复期限 {message.due_date:%Y-%m-%d} 已过 "
+                f"{(today - message.due_date).days} 天，仍为“{message.get_status_display()}”")
+    return "留言人对答复“不满意”，尚未记录回访情况"
 
 
 def find(scope):
@@ -24,8 +31,7 @@ def find(scope):
     return [
         Item(
             subject=f"{m.reference} {m.concerns}",
-            problem=(f"{m.get_message_type_display()}的答复期限 {m.due_date:%Y-%m-%d} 已过 "
-                     f"{(today - m.due_date).days} 天，仍为“{m.get_status_display()}”"),
+            problem=problem(m, today),
             fix_url=reverse("supervision_supervisionmessage_modeladmin_edit", args=[m.pk]),
             fix_label="办理留言",
             region=m.region.name,
@@ -38,6 +44,7 @@ INDICATOR = Indicator(
     code="messages",
     label="留言超期未答复",
     single_veto=True,
-    basis="公众留言、网页纠错应在答复期限内答复（监督留言按“设置 → 监督渠道设置”，纠错 3 个工作日）。",
+    basis="公众留言、网页纠错应在答复期限内答复（监督留言按“设置 → 监督渠道设置”，纠错 3 个工作日）；"
+          "对答复不满意的留言应回访并记录。",
     find=find,
 )
