@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from portal.registry.admin_base import RegionFilter, RegionPermissionHelper, RegionScopedModelAdmin, ScopedEditView
+from portal.registry.spreadsheets.admin import SpreadsheetAdminMixin
 
 from .models import Hotline, SupervisionMessage
 from .services import STATUS_ACTION, record_status_change
@@ -77,7 +78,9 @@ class SupervisionMessageAdmin(RegionScopedModelAdmin):
     overdue_flag.short_description = "是否超期"
 
 
-class HotlineAdmin(RegionScopedModelAdmin):
+class HotlineAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    # Import and export as a flat sheet (portal/registry/spreadsheets/flat.py).
+    spreadsheet_kind = "hotlines"
     model = Hotline
     menu_label = "监督电话"
     menu_icon = "mobile-alt"

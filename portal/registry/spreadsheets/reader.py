@@ -1,6 +1,6 @@
 """The one reader: an uploaded file → sheets of rows of clean cell values.
 
-Every layout (annex1, members, tasks) reads through here, so the defences
+Every layout (annex1, members, task_table, the flat registries) reads through here, so the defences
 against hostile or broken files live in one place: size limit, zip-bomb
 check, detection by content (a renamed image, an encrypted or legacy Excel
 file, a macro workbook), formulas (their cached value is used; a formula
@@ -62,6 +62,9 @@ class Problem:
     value: object
     problem: str
     fix: str = ""
+    # 0-based column positions of the cells at fault (the error workbook marks
+    # them); empty for a problem of the whole row or file.
+    cells: tuple = ()
 
     def __str__(self):
         where = f"工作表“{self.sheet}”"
@@ -77,6 +80,7 @@ class Problem:
         return {
             "sheet": self.sheet, "row": self.row, "column": self.column,
             "value": display_value(self.value), "problem": self.problem, "fix": self.fix, "text": str(self),
+            "cells": list(self.cells),
         }
 
 
