@@ -62,10 +62,12 @@ def local_path(stored_name):
     name = _checked(stored_name)
     store = storage()
     try:
-        yield store.path(name)
-        return
+        path = store.path(name)
     except NotImplementedError:
-        pass
+        path = None
+    if path and os.path.exists(path):  # InMemoryStorage names a path that does not exist
+        yield path
+        return
     suffix = os.path.splitext(name)[1]
     fd, tmp = tempfile.mkstemp(suffix=suffix, prefix="registry-import-")
     try:
