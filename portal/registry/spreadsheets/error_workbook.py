@@ -163,7 +163,7 @@ def _marked_cells(ws, number, values, marked, sheet_name, target, csv_line=False
             dest = target.get(position)
             if dest is None or dest >= len(cells):
                 continue
-            cell = cells[dest] if isinstance(cells[dest], WriteOnlyCell) else WriteOnlyCell(ws, value=cells[dest])
+            cell = cells[dest] if hasattr(cells[dest], "fill") else WriteOnlyCell(ws, value=cells[dest])
             cell.fill = RED
             text = _message(problem)
             cell.comment = Comment(text if cell.comment is None else cell.comment.text + "\n" + text, AUTHOR,
