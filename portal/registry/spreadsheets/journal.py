@@ -58,7 +58,8 @@ def collect_cascade(objects):
     collector.sort()
     found = []
     for model, instances in reversed(list(collector.data.items())):
-        found.extend(sorted(instances, key=lambda o: o.pk))
+        if not model._meta.auto_created:  # many-to-many rows travel with their record
+            found.extend(sorted(instances, key=lambda o: o.pk))
     for queryset in collector.fast_deletes:
         if getattr(queryset, "model", None) is not None and not queryset.model._meta.auto_created:
             found.extend(queryset)
