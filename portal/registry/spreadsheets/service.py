@@ -247,9 +247,8 @@ def apply_import(kind, file, user, region=None, delete_missing=False, filename=N
             exc.record = record
             raise
         except ConcurrentEdit as exc:
-            rows = getattr(layout, "edited_meanwhile", lambda p: [])(plan)
             message = ("导入期间有人修改了文件中要更新的记录，为免覆盖他们的修改，数据未作任何修改。请重新上传并预览后再导入。"
-                       + ("\n被修改的行：" + "、".join(rows[:20]) if rows else ""))
+                       + ("\n被修改的机构：" + "、".join(exc.names[:20]) if exc.names else ""))
             _finish(record, ImportRecord.Status.REFUSED, error_report=message)
             raise ImportRefused(message, plan, record) from exc
         except (IntegrityError, ProtectedError) as exc:

@@ -56,9 +56,6 @@ class Annex1Layout(Layout):
     def template(self):
         return writing.template()
 
-    def edited_meanwhile(self, changes):
-        return saving.edited_meanwhile(changes)
-
 
 LAYOUT = register(Annex1Layout())
 

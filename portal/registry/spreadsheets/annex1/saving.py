@@ -39,7 +39,11 @@ CHUNK = 5000
 
 
 class ConcurrentEdit(IntegrityError):
-    """Rows changed by someone else between the preview's read and the write."""
+    """Rows changed by someone else between the preview's read and the write; ``names`` lists them."""
+
+    def __init__(self, names):
+        super().__init__(f"{len(names)} rows changed meanwhile")
+        self.names = names
 
 
 def _quote(name):
@@ -142,7 +146,7 @@ def _update(cursor, changed, now, restore=False):
             )
             written = cursor.rowcount
         if written != len(params):
-            raise ConcurrentEdit(f"{len(params) - written} rows changed meanwhile")
+            raise ConcurrentEdit(_moved(rows, shape, restore))
 
 
 def _update_postgres(cursor, fields, params, stamp):
@@ -172,14 +176,16 @@ def _update_postgres(cursor, fields, params, stamp):
     return cursor.rowcount
 
 
-def edited_meanwhile(changes):
-    """Labels of the changed rows whose compared fields no longer hold what the preview read."""
-    changed = [r for r in changes.rows if r.status == cs.CHANGED]
-    now = {pk: values for pk, *values in Institution.objects.filter(pk__in=[r.pending.pk for r in changed])
-           .values_list("id", *FIELDS)}
-    return [f"第 {r.row} 行“{r.label}”" for r in changed
-            if [now.get(r.pending.pk, [None] * len(FIELDS))[i] for i in r.pending.changed]
-            != [r.pending.before[i] for i in r.pending.changed]]
+def _moved(rows, shape, restore):
+    """Names of the rows whose guarded fields no longer hold what the import expected."""
+    now = {}
+    pks = [p.pk for p in rows]
+    for start in range(0, len(pks), CHUNK):
+        for pk, *values in Institution.objects.filter(pk__in=pks[start:start + CHUNK]).values_list("id", *FIELDS):
+            now[pk] = values
+    expected = "values" if restore else "before"
+    return [now[p.pk][KEY_NAME] if p.pk in now else f"编号 {p.pk}" for p in rows
+            if p.pk not in now or any(now[p.pk][i] != getattr(p, expected)[i] for i in shape)]
 
 
 # ---------------------------------------------------------------- undo
