@@ -48,7 +48,20 @@ class RegionWidget(TextWidget):
         return self.lookup.resolve(text)
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.name
+        # Counties and townships repeat their names across cities: "鞍山市铁西区" reads back unambiguously.
+        if value is None:
+            return ""
+        if value.level in (RegionLevel.COUNTY, RegionLevel.TOWNSHIP) and value.parent_id:
+            return value.parent.name + value.name
+        return value.name
+
+
+class ColumnError(Exception):
+    """A bad cell of a key column (found while looking the record up)."""
+
+    def __init__(self, column, error):
+        super().__init__(error.problem)
+        self.column, self.error = column, error
 
 
 class KindWidget(TextWidget):
@@ -85,6 +98,17 @@ class ScopedResource(resources.ModelResource):
             if self.region is not None:
                 qs = qs.within(self.region)
         return qs
+
+    def get_instance(self, instance_loader, row):
+        # The key columns are cleaned while the record is looked up, before import_field
+        # sees them: a bad key cell is reported as that cell's error.
+        for name in self._meta.import_id_fields:
+            field = self.fields[name]
+            try:
+                field.clean(row)
+            except CellError as exc:
+                raise ColumnError(field.column_name, exc) from exc
+        return super().get_instance(instance_loader, row)
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         # A widget's CellError becomes a ValidationError of that field, Chinese problem and fix together.
@@ -265,8 +289,16 @@ class FlatLayout(Layout):
                             problem, _, fix = str(message).partition("。")
                             problems.append(Problem(sheet, number, column or "整行", raw, problem, fix, cells))
                 for error in row_result.errors:
-                    problems.append(Problem(sheet, number, "", None, f"无法导入（{type(error.error).__name__}）",
-                                            "检查这一行是否与已有记录冲突"))
+                    cause = error.error
+                    if isinstance(cause, ColumnError):
+                        position = positions.get(cause.column)
+                        raw = changes.context["dataset"][index][list(positions).index(cause.column)] \
+                            if position is not None else None
+                        problems.append(Problem(sheet, number, cause.column, raw, cause.error.problem, cause.error.fix,
+                                                (position,) if position is not None else ()))
+                    else:
+                        problems.append(Problem(sheet, number, "", None, f"无法导入（{type(cause).__name__}）",
+                                                "检查这一行是否与已有记录冲突"))
                 changes.add(cs.RowChange(sheet, number, cs.ERROR, label, problems=problems))
                 continue
             status = {"new": cs.NEW, "update": cs.CHANGED, "skip": cs.UNCHANGED}.get(row_result.import_type, cs.UNCHANGED)

@@ -81,7 +81,8 @@ class Layout:
 
     def queryset_for_region(self, region):
         qs = self.model._default_manager.all()
-        return qs.within(region) if region is not None else qs
+        # A nationwide vocabulary (服务项目) has no region to narrow by.
+        return qs.within(region) if region is not None and hasattr(qs, "within") else qs
 
     def permission_model(self):
         return self.model
