@@ -4,13 +4,18 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/import_institutions.py
     .venv/bin/python benchmarks/import_institutions.py --memory   # + peak memory of a 100,000-row import
 
-Generates an N-row Annex 1 sheet, then times: the floor (openpyxl read-only
+Generates an N-row Annex 1 sheet, then times: the floors (openpyxl read-only
 parse of that file; openpyxl write-only writing the same cells), the fresh
 import, the re-import with every row changed, the re-import with nothing
-changed, and the export. Each time is printed with its ratio to its floor
-(imports against the parse floor, the export against the write floor).
-Goal: every ratio ≤ 1.5 on SQLite. Runs in a throw-away test database
-(a SQLite file in a temporary directory, or test_<name> on PostgreSQL).
+changed, a fresh import of N new names beside N existing institutions (the
+near-duplicate check compares every new row with its county), the undo of a
+fresh import and of the all-changed import, the error workbook of an N-row
+file with N/10 bad rows, and the export. Each time is printed with its ratio
+to its floor (imports and undo against the parse floor, the error workbook
+and the export against the write floor). Goals (issue 11): every import and
+undo ≤ 1.5×, the error workbook ≤ 2×, on SQLite and PostgreSQL. Runs in a
+throw-away test database (a SQLite file in a temporary directory, or
+test_<name> on PostgreSQL).
 """
 
 import argparse
@@ -43,7 +48,7 @@ def header_rows():
     return [[TITLE], ["填报单位(公章)：", None, None, None, None, None, "单位负责人(签字)："], top, sub]
 
 
-def data_rows(counties, n, bump=0):
+def data_rows(counties, n, bump=0, stem="精神障碍社区康复服务站第", bad_every=0):
     rows = []
     for i in range(n):
         county = counties[i % len(counties)]
@@ -52,8 +57,9 @@ def data_rows(counties, n, bump=0):
         category = [None] * 4
         category[i % 4] = 1
         rows.append([
-            i + 1, f"{county}精神障碍社区康复服务站第{i:06d}号", f"{county}幸福路{i}号", county, *owner, *category,
-            i % 3, i % 4, i % 2, 1 + i % 5, i % 6, 10 + i % 90 + bump, 100 + i % 900, f"联系人{i % 100} 0412-{i:07d}",
+            i + 1, f"{county}{stem}{i:06d}号", f"{county}幸福路{i}号", county, *owner, *category,
+            "两人" if bad_every and i % bad_every == 0 else i % 3, i % 4, i % 2, 1 + i % 5, i % 6,
+            10 + i % 90 + bump, 100 + i % 900, f"联系人{i % 100} 0412-{i:07d}",
         ])
     return rows
 
@@ -133,10 +139,13 @@ def prepare(rows_count, workdir):
     liaoning = Region.objects.get(code="210000")
     counties = [f"{r.parent.name}{r.name}" for r in Region.objects.within(liaoning).counties().select_related("parent")]
     rows = data_rows(counties, rows_count)
-    first, changed = workdir / "annex1.xlsx", workdir / "annex1-changed.xlsx"
-    write_sheet(first, rows)
-    write_sheet(changed, data_rows(counties, rows_count, bump=1))
-    return liaoning, rows, first, changed
+    files = {name: workdir / f"annex1-{name}.xlsx" for name in ("first", "changed", "beside", "bad")}
+    write_sheet(files["first"], rows)
+    write_sheet(files["changed"], data_rows(counties, rows_count, bump=1))
+    # New names of the same shape: every row is compared with its county's existing ones.
+    write_sheet(files["beside"], data_rows(counties, rows_count, stem="精神障碍社区康复驿站第"))
+    write_sheet(files["bad"], data_rows(counties, rows_count, bad_every=10))
+    return liaoning, rows, files
 
 
 def run_speed(args):
@@ -146,49 +155,82 @@ def run_speed(args):
     config, vendor = database()
     try:
         workdir = Path(tempfile.mkdtemp())
-        region, rows, first, changed = prepare(args.rows, workdir)
+        region, rows, files = prepare(args.rows, workdir)
         # The machine is shared: every measurement is the best of --repeat runs,
         # and the floors are re-measured between the runs (their best counts), so
         # a busy moment does not flatter or punish one side of a ratio.
         floors = {"parse": [], "write": []}
+        times = {k: [] for k in ("fresh", "undo_fresh", "changed", "undo_changed", "unchanged", "beside",
+                                 "errors", "export")}
 
         def floor_runs():
-            floors["parse"].append(timed(lambda: floor_parse(first)))
+            floors["parse"].append(timed(lambda: floor_parse(files["first"])))
             floors["write"].append(timed(lambda: floor_write(rows)))
 
-        def run_import(path, expect):
-            plan, _record = service.apply_import("institutions", path, None, region)
+        def run_import(path, expect, into):
+            plan, record = service.apply_import("institutions", path, None, region)
             assert plan.counts[expect] == args.rows, plan.summary()
+            into.append(record)
 
-        fresh, all_changed, unchanged, export = [], [], [], []
+        def run_undo(records, expect):
+            undo = service.undo_import(records.pop(), None)
+            assert undo.status == "applied", undo.error_report
+
+        records = []
         for _ in range(args.repeat):
             floor_runs()
             Institution.objects.all().delete()
-            fresh.append(timed(lambda: run_import(first, "new")))
+            times["fresh"].append(timed(lambda: run_import(files["first"], "new", records)))
+            times["undo_fresh"].append(timed(lambda: run_undo(records, "new")))
+            assert not Institution.objects.exists()
+        run_import(files["first"], "new", records)
         assert Institution.objects.count() == args.rows
-        for i in range(args.repeat):
-            floor_runs()
-            # alternate between the two files so every run changes every row
-            path = changed if i % 2 == 0 else first
-            all_changed.append(timed(lambda: run_import(path, "changed")))
         for _ in range(args.repeat):
             floor_runs()
-            unchanged.append(timed(lambda: run_import(path, "unchanged")))
-            export.append(timed(lambda: service.export("institutions", region, None)))
+            times["changed"].append(timed(lambda: run_import(files["changed"], "changed", records)))
+            times["undo_changed"].append(timed(lambda: run_undo(records, "changed")))
+        for _ in range(args.repeat):
+            floor_runs()
+            times["unchanged"].append(timed(lambda: run_import(files["first"], "unchanged", records)))
+            times["export"].append(timed(lambda: service.export("institutions", region, None)))
+        for _ in range(args.repeat):
+            floor_runs()
+            times["beside"].append(timed(lambda: run_import(files["beside"], "new", records)))
+            run_undo(records, "new")
+        plan = refused_plan(service, files["bad"], region)
+        assert plan.counts["error"] == args.rows // 10, plan.counts
+        for _ in range(args.repeat):
+            floor_runs()
+            times["errors"].append(timed(lambda: service.error_workbook_for(plan, files["bad"], "bad.xlsx")))
         parse, write = min(floors["parse"]), min(floors["write"])
-        fresh, all_changed, unchanged, export = min(fresh), min(all_changed), min(unchanged), min(export)
+        best = {k: min(v) for k, v in times.items()}
         print(f"Annex 1, {args.rows} rows, database: {vendor} (best of {args.repeat} runs each)")
         print(f"  floor: openpyxl read-only parse   {parse:7.3f} s")
         print(f"  floor: openpyxl write-only write  {write:7.3f} s")
-        for label, seconds, floor in (
-            ("fresh import", fresh, parse),
-            ("re-import, every row changed", all_changed, parse),
-            ("re-import, nothing changed", unchanged, parse),
-            ("export", export, write),
+        for label, key, floor, goal in (
+            ("fresh import", "fresh", parse, 1.5),
+            ("re-import, every row changed", "changed", parse, 1.5),
+            ("re-import, nothing changed", "unchanged", parse, 1.5),
+            (f"fresh beside {args.rows} (dup check)", "beside", parse, 1.5),
+            ("undo of the fresh import", "undo_fresh", parse, 1.5),
+            ("undo of the all-changed import", "undo_changed", parse, 1.5),
+            (f"error workbook, {args.rows // 10} bad rows", "errors", write, 2.0),
+            ("export", "export", write, 1.5),
         ):
-            print(f"  {label:<31}{seconds:7.3f} s  {seconds / floor:5.2f}× floor")
+            ratio = best[key] / floor
+            verdict = "ok" if ratio <= goal else f"MISSES the {goal}× goal"
+            print(f"  {label:<36}{best[key]:7.3f} s  {ratio:5.2f}× floor  ({verdict})")
     finally:
         teardown(config)
+
+
+def refused_plan(service, path, region):
+    """Read a file with bad rows through the service (it is refused) and return its plan."""
+    try:
+        service.apply_import("institutions", path, None, region)
+    except service.ImportRefused as exc:
+        return exc.plan
+    raise AssertionError("the file with bad rows was imported")
 
 
 def run_memory_child(args):

@@ -18,6 +18,9 @@ from .columns import (
 )
 
 HEADER_SCAN_ROWS = 30
+MAX_COUNT = 2_147_483_647
+OWNER_INDEX, CATEGORY_INDEX, COUNTY_INDEX = FIELD_INDEX["owner_department"], FIELD_INDEX["category"], FIELD_INDEX["county_id"]
+PERSON_INDEX, PHONE_INDEX = FIELD_INDEX["contact_person"], FIELD_INDEX["contact_phone"]
 TOTAL_WORDS = ("合计", "总计", "汇总")
 SUBTOTAL_WORD = "小计"
 SIGNATURE_WORDS = ("填报单位", "单位负责人", "填报人：", "填报时间")
@@ -127,6 +130,7 @@ class RowReader:
         self.category_cols = [(c.choice, pos[c.key], c) for c in COLUMNS if c.group == CATEGORY_GROUP and c.key in pos]
         self.county_idx = pos.get("county")
         self.contact_idx = pos.get("contact")
+        self.contact_widget = BY_KEY["contact"].widget
         present = {"name", "county_id", "owner_department", "category"}
         present.update(FIELDS[i] for i, _, _ in self.text_cols + self.count_cols)
         if self.contact_idx is not None:
@@ -165,9 +169,12 @@ class RowReader:
         return Problem(self.sheet, number, column, value, exc.problem, exc.fix, cells)
 
     def read(self, number, values):
+        """One data row → RowChange. The common cell (a plain int, a short str, None) takes
+        a fast path; anything else goes through the column's widget."""
         problems = []
         data = list(DEFAULTS)
-        name_raw = cell(values, self.name_idx)
+        size = len(values)
+        name_raw = values[self.name_idx] if self.name_idx < size else None
         name = ""
         try:
             name = self.name_widget.clean(name_raw)
@@ -175,25 +182,35 @@ class RowReader:
             problems.append(self._problem(number, "机构全称", name_raw, exc, (self.name_idx,)))
         data[0] = name
         for index, position, column in self.text_cols:
-            raw = cell(values, position)
+            raw = values[position] if position < size else None
             try:
                 data[index] = column.widget.clean(raw)
             except CellError as exc:
                 problems.append(self._problem(number, column.header, raw, exc, (position,)))
         sums = self.sums
         for index, position, column in self.count_cols:
-            raw = cell(values, position)
-            try:
-                data[index] = value = clean_count(raw)
-                sums[column.field] += value
-            except CellError as exc:
-                self.unsummable.add(column.field)
-                problems.append(self._problem(number, column.header, raw, exc, (position,)))
-        for index, cols, group in ((FIELD_INDEX["owner_department"], self.owner_cols, OWNER_GROUP),
-                                   (FIELD_INDEX["category"], self.category_cols, CATEGORY_GROUP)):
+            raw = values[position] if position < size else None
+            if raw.__class__ is int and 0 <= raw <= MAX_COUNT:
+                value = raw
+            else:
+                try:
+                    value = clean_count(raw)
+                except CellError as exc:
+                    self.unsummable.add(column.field)
+                    problems.append(self._problem(number, column.header, raw, exc, (position,)))
+                    continue
+            data[index] = value
+            sums[column.field] += value
+        for index, cols, group in ((OWNER_INDEX, self.owner_cols, OWNER_GROUP),
+                                   (CATEGORY_INDEX, self.category_cols, CATEGORY_GROUP)):
             chosen = []
             for choice, position, column in cols:
-                raw = cell(values, position)
+                raw = values[position] if position < size else None
+                if raw is None:
+                    continue
+                if raw == 1 and raw.__class__ is int:
+                    chosen.append((choice, position))
+                    continue
                 try:
                     if column.widget.clean(raw):
                         chosen.append((choice, position))
@@ -212,9 +229,9 @@ class RowReader:
         try:
             county_text = clean_text(county_raw)
             if county_text:
-                data[FIELD_INDEX["county_id"]] = self.lookup.resolve(county_text).pk
+                data[COUNTY_INDEX] = self.lookup.resolve(county_text).pk
             elif self.region is not None and self.region.level == RegionLevel.COUNTY:
-                data[FIELD_INDEX["county_id"]] = self.region.pk
+                data[COUNTY_INDEX] = self.region.pk
             else:
                 raise CellError("所在县(市、区)为空", "填写机构所在的县（市、区），如“铁东区”")
         except CellError as exc:
@@ -223,13 +240,12 @@ class RowReader:
         if self.contact_idx is not None:
             raw = cell(values, self.contact_idx)
             try:
-                data[FIELD_INDEX["contact_person"]], data[FIELD_INDEX["contact_phone"]] = BY_KEY["contact"].widget.clean(raw)
+                data[PERSON_INDEX], data[PHONE_INDEX] = self.contact_widget.clean(raw)
             except CellError as exc:
                 problems.append(self._problem(number, "联系人及联系方式", raw, exc, (self.contact_idx,)))
         if problems:
             return cs.RowChange(self.sheet, number, cs.ERROR, name or "（无名称）", problems=problems)
-        return cs.RowChange(self.sheet, number, cs.NEW, name,
-                            pending=Pending((data[FIELD_INDEX["county_id"]], name), data))
+        return cs.RowChange(self.sheet, number, cs.NEW, name, pending=Pending((data[COUNTY_INDEX], name), data))
 
 
 def read_rows(table, user, region, progress=None):
