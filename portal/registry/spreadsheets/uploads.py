@@ -1,11 +1,11 @@
 """Uploaded import files kept between upload, preview, confirm and the error workbook.
 
-They live in a Django storage (``REGISTRY_IMPORT_STORAGE``, default: the
-default storage, i.e. MEDIA_ROOT on disk) under ``registry-imports/`` with
-random names, because the web process that receives a file and the
-``db_worker`` process that reads it may be different containers: in
-docker/compose.yaml both mount the same media volume. The directory is never
-served (portal/ops/media.py serves only Wagtail's images and documents).
+They live in a Django storage (``STORAGES[REGISTRY_IMPORT_STORAGE]``: by
+default ``REGISTRY_IMPORT_ROOT``, a directory outside MEDIA_ROOT, so never
+served) under ``registry-imports/`` with random names, because the web
+process that receives a file and the ``db_worker`` process that reads it may
+be different containers: in docker/compose.yaml both mount the ``imports``
+volume there.
 
 A file is removed once its import is applied without errors; a refused or
 partly applied import keeps it for the error workbook, and anything older

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files import File
 from django.db import connection
 from django.test import override_settings
@@ -33,10 +34,8 @@ WORKER_SETTINGS = """
 from portal.settings.test import *  # noqa
 
 DATABASES = {{"default": {database!r}}}
-STORAGES = {{
-    "default": {{"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {{"location": {media!r}}}}},
-    "staticfiles": {{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
-}}
+STORAGES = {{**STORAGES, "registry_imports": {{"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                              "OPTIONS": {{"location": {media!r}}}}}}}
 TASKS = {{"default": {{"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}}}
 """
 
@@ -76,8 +75,8 @@ def test_a_background_import_runs_in_a_separate_worker_process(tmp_path):
     tiedong = Region.objects.get(code="210302")
     media = tmp_path / "media"
     with override_settings(
-        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(media)}},
-                  "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+        STORAGES={**settings.STORAGES, "registry_imports": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                            "OPTIONS": {"location": str(media)}}},
         TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}},
     ):
         path = build_annex1(tmp_path / "铁东区.xlsx", [row("后台站甲"), row("后台站乙", owner="卫健")])
