@@ -81,7 +81,14 @@ class KindWidget(TextWidget):
 class ScopedResource(resources.ModelResource):
     """A resource that reads and writes only inside the user's regions."""
 
-    region_field = None  # the resource field holding the region, if any
+    class Meta:
+        # Unchanged rows are not saved (and are counted as 未变); the instance
+        # before and after is kept for the preview's old → new and for the journal;
+        # every row goes through the model's clean() (its Chinese messages).
+        skip_unchanged = True
+        store_instance = True
+        skip_html_diff = True
+        clean_model_instances = True
 
     def __init__(self, user=None, region=None):
         super().__init__()
@@ -142,10 +149,6 @@ class TargetResource(ScopedResource):
         model = Target
         fields = ("region", "year", "coverage_unit", "coverage_pct", "standard_service_rate_pct", "source")
         import_id_fields = ("region", "year")
-        skip_unchanged = True
-        store_instance = True
-        skip_html_diff = True
-        clean_model_instances = True
 
 
 class CountyReportResource(ScopedResource):
@@ -164,10 +167,6 @@ class CountyReportResource(ScopedResource):
         fields = ("county", "year", "half", "offers_service", "townships_total", "townships_with_service",
                   "registered_clients", "standard_service_clients")
         import_id_fields = ("county", "year", "half")
-        skip_unchanged = True
-        store_instance = True
-        skip_html_diff = True
-        clean_model_instances = True
 
 
 class DepartmentResource(ScopedResource):
@@ -181,10 +180,6 @@ class DepartmentResource(ScopedResource):
         model = Department
         fields = ("region", "kind", "name", "address", "phone")
         import_id_fields = ("region", "kind")
-        skip_unchanged = True
-        store_instance = True
-        skip_html_diff = True
-        clean_model_instances = True
 
 
 class ServiceItemResource(ScopedResource):
@@ -197,10 +192,6 @@ class ServiceItemResource(ScopedResource):
         model = ServiceItem
         fields = ("name", "is_national_standard", "description", "sort_order")
         import_id_fields = ("name",)
-        skip_unchanged = True
-        store_instance = True
-        skip_html_diff = True
-        clean_model_instances = True
 
 
 class HotlineResource(ScopedResource):
@@ -215,10 +206,6 @@ class HotlineResource(ScopedResource):
         model = Hotline
         fields = ("region", "name", "number", "hours", "official_account", "sort_order")
         import_id_fields = ("region", "name")
-        skip_unchanged = True
-        store_instance = True
-        skip_html_diff = True
-        clean_model_instances = True
 
 
 class FlatLayout(Layout):

@@ -31,6 +31,7 @@ class Column:
     aliases: tuple = ()  # other spellings real sheets use
     optional: bool = True
     export: bool = True
+    staff_only: bool = False  # written only for users allowed to see it (members' phones)
 
     def labels(self):
         return {normalise_header(x) for x in (self.header, *self.aliases)}
@@ -86,6 +87,31 @@ class Layout:
 
     def permission_model(self):
         return self.model
+
+
+class OrmLayout(Layout):
+    """A layout written through the ORM, whose steps are the module's functions
+    (``read_changes``, ``apply_changes``, ``export_book``, ``blank_book``); its undo is
+    the ORM journal's (``journal.undo_orm``, ``child_sets`` for owned children)."""
+
+    read_changes = apply_changes = export_book = blank_book = child_sets = None
+
+    def read(self, table, user, region, delete_missing=False, progress=None, matches=None):
+        return self.read_changes(table, user, region, delete_missing=delete_missing, progress=progress)
+
+    def apply(self, changes, valid_only=False, publish_new=False):
+        return self.apply_changes(changes)
+
+    def undo(self, journal, user):
+        from .journal import undo_orm
+
+        return undo_orm(journal, child_sets=self.child_sets)
+
+    def export(self, queryset, region, user=None):
+        return self.export_book(queryset, region, user)
+
+    def template(self):
+        return self.blank_book()
 
 
 LAYOUTS = {}

@@ -5,15 +5,13 @@ order becomes the members' order. Phones are written only for users allowed
 to see them (see ``can_see_phones``).
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 
 from ..models import JointMeeting, JointMeetingMember, MemberRole, Region
 from . import changeset as cs
 from ..signals import bulk_written
-from .journal import OrmJournal, undo_orm
-from .layout import Layout, register
+from .journal import OrmJournal
+from .layout import Column, OrmLayout, register
 from .reader import CellError, Problem, Refused, check_length, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, TITLE_FONT, SheetWriter, new_book
 
@@ -22,25 +20,13 @@ LABEL = "联席会议成员"
 MODEL = JointMeetingMember
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: float
-    aliases: tuple = ()
-    staff_only: bool = False
-
-    def labels(self):
-        return {normalise_header(x) for x in (self.header, *self.aliases)}
-
-
 COLUMNS = [
-    Column("seq", "序号", 6),
-    Column("role", "类别", 12, ("职务类别", "身份", "角色")),
-    Column("name", "姓名", 12),
-    Column("organisation", "单位", 24, ("工作单位", "所在单位")),
-    Column("position", "职务", 24, ("职位",)),
-    Column("phone", "联系电话", 18, ("电话", "手机", "联系方式"), staff_only=True),
+    Column("seq", "序号", width=6),
+    Column("role", "类别", field="role", width=12, aliases=("职务类别", "身份", "角色"), optional=False),
+    Column("name", "姓名", field="name", width=12, optional=False),
+    Column("organisation", "单位", field="organisation", width=24, aliases=("工作单位", "所在单位"), optional=False),
+    Column("position", "职务", field="position", width=24, aliases=("职位",)),
+    Column("phone", "联系电话", field="phone", width=18, aliases=("电话", "手机", "联系方式"), staff_only=True),
 ]
 _BY_LABEL = {label: c for c in COLUMNS for label in c.labels()}
 ROLE_BY_LABEL = {normalise_header(label): value for value, label in MemberRole.choices}
@@ -192,30 +178,16 @@ def apply_changes(result, valid_only=False, publish_new=False):
     return journal.as_dict()
 
 
-class MembersLayout(Layout):
+class MembersLayout(OrmLayout):
     kind = KIND
     label = LABEL
     form_label = "联席会议成员（附件2）"
     model = JointMeetingMember
+    columns = COLUMNS
     match_key = ("role", "name")
     listing_url_name = "registry_jointmeetingmember_modeladmin_index"
     template_filename = "附件2-联席会议机制成员名单（模板）.xlsx"
     needs_region = True
-
-    def read(self, table, user, region, delete_missing=False, progress=None, matches=None):
-        return read_changes(table, user, region, delete_missing=delete_missing, progress=progress)
-
-    def apply(self, changes, valid_only=False, publish_new=False):
-        return apply_changes(changes)
-
-    def undo(self, journal, user):
-        return undo_orm(journal)
-
-    def export(self, queryset, region, user=None):
-        return export(queryset, region, user)
-
-    def template(self):
-        return template()
 
 
 def write(book, queryset, region, user, blank=False):
@@ -256,4 +228,8 @@ def template():
     return book
 
 
+MembersLayout.read_changes = staticmethod(read_changes)
+MembersLayout.apply_changes = staticmethod(apply_changes)
+MembersLayout.export_book = staticmethod(export)
+MembersLayout.blank_book = staticmethod(template)
 LAYOUT = register(MembersLayout())

@@ -9,19 +9,17 @@ number within the region's action plan.
 """
 
 import re
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .. import access
 from ..models import ActionPlan, DepartmentKind, Task, TaskProgress, TaskResponsibility, TaskStatus
 from ..models.tasks import chinese_numeral
 from ..seeds import split_departments
 from . import changeset as cs
-from .journal import OrmJournal, freeze, undo_orm
-from .layout import Layout, register
+from .journal import OrmJournal, freeze
+from .layout import Column, Layout, OrmLayout, register
 from .reader import CellError, Problem, Refused, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, LEFT, TITLE_FONT, SheetWriter, new_book
 
@@ -31,23 +29,13 @@ LABEL = "任务分工"
 MODEL = Task
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: float
-    aliases: tuple = ()
-
-    def labels(self):
-        return {normalise_header(x) for x in (self.header, *self.aliases)}
-
-
 COLUMNS = [
-    Column("number", "序号", 8, ("编号",)),
-    Column("group", "重点任务", 26, ("任务",)),
-    Column("text", "具体任务", 60, ("工作任务", "任务内容")),
-    Column("departments", "责任部门", 22, ("责任单位", "牵头及责任部门")),
-    Column("deadline", "完成时限", 22, ("完成时间", "时限")),
+    Column("number", "序号", field="number", width=8, aliases=("编号",), optional=False),
+    Column("group", "重点任务", field="group_title", width=26, aliases=("任务",), optional=False),
+    Column("text", "具体任务", field="text", width=60, aliases=("工作任务", "任务内容"), optional=False),
+    Column("departments", "责任部门", field="responsibilities", width=22, aliases=("责任单位", "牵头及责任部门"),
+           optional=False),
+    Column("deadline", "完成时限", field="deadline_text", width=22, aliases=("完成时间", "时限"), optional=False),
 ]
 _BY_LABEL = {label: c for c in COLUMNS for label in c.labels()}
 _ACTION_RE = re.compile(r"^[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*(.+)$")
@@ -263,30 +251,16 @@ def _tasks_by_plan(queryset, user=None):
     return plans
 
 
-class TaskTableLayout(Layout):
+class TaskTableLayout(OrmLayout):
     kind = KIND
     label = LABEL
     form_label = "任务分工"
     model = Task
+    columns = COLUMNS
     match_key = ("plan", "number")
     listing_url_name = "registry_task_modeladmin_index"
     template_filename = "任务分工（模板）.xlsx"
     needs_region = True
-
-    def read(self, table, user, region, delete_missing=False, progress=None, matches=None):
-        return read_changes(table, user, region, delete_missing=delete_missing, progress=progress)
-
-    def apply(self, changes, valid_only=False, publish_new=False):
-        return apply_changes(changes)
-
-    def undo(self, journal, user):
-        return undo_orm(journal, child_sets=_children_now)
-
-    def export(self, queryset, region, user=None):
-        return export(queryset, region, user)
-
-    def template(self):
-        return template()
 
 
 def write(book, queryset, region):
@@ -402,5 +376,10 @@ class TaskProgressLayout(Layout):
         return _progress_export(queryset, region, user)
 
 
+TaskTableLayout.read_changes = staticmethod(read_changes)
+TaskTableLayout.apply_changes = staticmethod(apply_changes)
+TaskTableLayout.export_book = staticmethod(export)
+TaskTableLayout.blank_book = staticmethod(template)
+TaskTableLayout.child_sets = staticmethod(_children_now)
 LAYOUT = register(TaskTableLayout())
 PROGRESS_LAYOUT = register(TaskProgressLayout())

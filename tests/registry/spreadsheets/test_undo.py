@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from portal.prices.models import PriceItem
-from portal.registry.models import ImportRecord, Institution, JointMeetingMember, Task
+from portal.registry.models import ImportRecord, Institution, ServiceItem
 from portal.registry.spreadsheets import service
 from tests.conftest import PASSWORD
 
@@ -53,7 +53,7 @@ def test_undo_of_a_create_and_update_import_restores_equal_rows(tiedong, county_
 
 def test_undo_of_a_delete_missing_import_brings_rows_back_with_their_prices(tiedong, county_admin, tmp_path):
     victim = Institution.objects.filter(county=tiedong).order_by("name").first()
-    victim.services.add(*__import__("portal.registry.models", fromlist=["ServiceItem"]).ServiceItem.objects.all()[:2])
+    victim.services.add(*ServiceItem.objects.all()[:2])
     item = PriceItem.objects.create(institution=victim, name="日间训练", unit="天")
     before = everything()
     path = build_annex1(tmp_path / "one.xlsx", [row("唯一站")])

@@ -32,7 +32,7 @@ from ...signals import bulk_written
 from .. import changeset as cs
 from ..journal import collect_cascade, current, freeze, thaw
 from ..layout import UndoRefused
-from .columns import FIELD_INDEX, FIELD_LABELS, FIELDS
+from .columns import FIELD_INDEX, FIELDS
 
 KEY_COUNTY, KEY_NAME = FIELD_INDEX["county_id"], FIELD_INDEX["name"]
 CHUNK = 5000
