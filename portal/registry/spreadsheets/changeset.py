@@ -109,10 +109,10 @@ class ChangeSet:
         """Every bad row at once, one line each: sheet, row, column, value, problem, fix."""
         return "\n".join(str(p) for p in self.errors)
 
-    def warning_report(self):
+    def warning_report(self, written=False):
         lines = [str(w) for w in self.warnings]
         for r in self.flagged:
-            lines.append(duplicate_warning(r))
+            lines.append(duplicate_warning(r, written))
         return "\n".join(lines)
 
     def summary(self):
@@ -137,9 +137,12 @@ class ChangeSet:
         }
 
 
-def duplicate_warning(row):
+def duplicate_warning(row, written=False):
     names = "、".join(f"‘{d.name}’（{d.reason}）" for d in row.duplicates)
-    return f"工作表“{row.sheet}”第 {row.row} 行“{row.label}”可能与{names}重复：请在预览中选择作为新机构导入，还是匹配到已有机构。"
+    head = f"工作表“{row.sheet}”第 {row.row} 行“{row.label}”可能与{names}重复"
+    if written:
+        return f"{head}，已作为新机构导入；如是同一机构，可撤销本次导入，重新导入时选择“匹配到该机构”。"
+    return f"{head}：请在预览中选择作为新机构导入，还是匹配到已有机构。"
 
 
 __all__ = [

@@ -165,7 +165,7 @@ def _fill_record(record, plan, written=True):
     if not written:
         record.row_count = counts["_read"]
     record.error_report = plan.error_report()
-    record.warning_report = plan.warning_report()
+    record.warning_report = plan.warning_report(written=plan.context.get("applied", False))
     record.preview = plan.preview_data()
 
 
@@ -238,6 +238,7 @@ def apply_import(kind, file, user, region=None, delete_missing=False, filename=N
             if not dry_run:
                 with transaction.atomic():
                     journal = layout.apply(plan, valid_only=valid_only, publish_new=publish_new)
+                plan.context["applied"] = True
         except Refused as exc:
             _finish(record, ImportRecord.Status.REFUSED, error_report=exc.message)
             raise ImportRefused(exc.message, plan, record) from exc
