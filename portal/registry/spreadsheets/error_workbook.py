@@ -3,14 +3,17 @@ filled red and carrying a comment (what is wrong, how to fix it), and a
 错误说明 column at the right of each bad row. The clerk fixes that same file
 and uploads it again.
 
-An .xlsx upload is opened as it is (title rows, merged two-row header, notes,
-widths, fonts and other sheets all kept) and marked; a CSV upload becomes an
+An .xlsx upload is marked as it is (title rows, merged two-row header, notes,
+widths, fonts and other sheets all kept): by editing its XML parts
+(``xlsx_patch``, fast), or through openpyxl when the file has something that
+path does not handle; a CSV upload becomes an
 .xlsx in the layout's own form (Annex 1: title, merged header, notes) with
 the CSV's cells in their columns, each row noting its CSV line.
 """
 
 import io
 import os
+import zipfile
 
 from openpyxl import load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -18,6 +21,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from . import xlsx_patch
 from .reader import open_table
 
 RED = PatternFill("solid", fgColor="FFC7CE")
@@ -59,6 +63,24 @@ def _is_zip(path):
 
 
 def _mark_xlsx(path, marked, header_rows):
+    """The fast path edits the file's XML (``xlsx_patch``); openpyxl's full model is the fallback."""
+    sheets = {sheet for sheet, _row in marked}
+    if len(sheets) == 1:
+        marks, notes = {}, {}
+        for (_sheet, row), items in marked.items():
+            for problem in items:
+                for position in problem.get("cells") or ():
+                    key = (row, position + 1)
+                    marks[key] = (marks[key] + "\n" if key in marks else "") + _message(problem)
+            notes[row] = "；".join(_message(p) for p in items)
+        try:
+            return xlsx_patch.patch(path, sheets.pop(), marks, notes, tuple(header_rows), NOTE_HEADER)
+        except (xlsx_patch.Unsupported, KeyError, ValueError, zipfile.BadZipFile):
+            pass
+    return _mark_with_openpyxl(path, marked, header_rows)
+
+
+def _mark_with_openpyxl(path, marked, header_rows):
     book = load_workbook(path)
     sheets = {ws.title: ws for ws in book.worksheets}
     for sheet_name in {sheet for sheet, _row in marked}:
