@@ -59,7 +59,7 @@ def read_changes(table, user, region, delete_missing=False, progress=None):
     header_row, positions = locate_header(rows, _BY_LABEL, ("姓名",))
     if positions is None:
         raise Refused(f"工作表“{sheet.name}”的前 20 行没有表头“姓名”。请使用附件2的格式：序号、类别、姓名、单位、职务。")
-    missing = [c.header for c in COLUMNS if c.key in ("role", "name", "organisation") and c.key not in positions]
+    missing = [c.header for c in COLUMNS if not c.optional and c.key not in positions]
     if missing:
         raise Refused("表格缺少以下列：" + "、".join(missing) + "。")
     result = cs.ChangeSet(kind=KIND, sheet=sheet.name)

@@ -87,7 +87,7 @@ def read_changes(table, user, region, delete_missing=False, progress=None):
     _, positions = locate_header(rows, _BY_LABEL, ("具体任务", "任务内容"))
     if positions is None:
         raise Refused(f"工作表“{sheet.name}”的前 20 行没有表头“具体任务”。请使用任务分工表的格式：序号、重点任务、具体任务、责任部门、完成时限。")
-    missing = [c.header for c in COLUMNS if c.key not in positions]
+    missing = [c.header for c in COLUMNS if not c.optional and c.key not in positions]
     if missing:
         raise Refused("表格缺少以下列：" + "、".join(missing) + "。")
     kinds = _Kinds()

@@ -118,3 +118,16 @@ def test_export_neutralises_formulas_and_stays_in_scope(city_admin, tmp_path):
     regions = {ws.cell(r, 1).value for r in range(3, ws.max_row + 1)}
     assert regions <= {r.name for r in Region.objects.within(anshan)} and "吉林省" not in regions
     assert all(not str(c.value).startswith("=") for r in ws.iter_rows() for c in r if c.value)
+
+
+def test_every_layout_is_a_recorded_kind_and_lists_its_listing():
+    from django.urls import reverse as url
+
+    from portal.registry.models.imports import SpreadsheetKind
+    from portal.registry.spreadsheets.layout import all_layouts
+
+    layouts = all_layouts()
+    assert set(layouts) == set(SpreadsheetKind.values)  # one declaration per kind, recorded by its name
+    for layout in layouts.values():
+        assert layout.label and layout.form_label and layout.model is not None
+        assert url(layout.listing_url_name).startswith("/admin/")

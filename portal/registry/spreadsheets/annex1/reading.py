@@ -96,13 +96,18 @@ def find_header(rows):
 
 
 def check_columns(header, region):
+    """Every column the table declares required (``optional=False``) must be there; for a
+    group of tick columns (所属部门, 机构类别) at least one of them. The county column
+    may be left out when the import's region is itself a county."""
     missing = []
-    if not header.has("name"):
-        missing.append("机构全称")
-    if not header.group_positions(OWNER_GROUP):
-        missing.append("所属部门（民政/卫健/残联）")
-    if not header.group_positions(CATEGORY_GROUP):
-        missing.append("机构类别（医院/社区康复服务机构/基层卫生医疗机构/残联康复服务机构）")
+    for column in COLUMNS:
+        if column.optional or column.group:
+            continue
+        if not header.has(column.key):
+            missing.append(column.header)
+    for group, wording in ((OWNER_GROUP, "（民政/卫健/残联）"), (CATEGORY_GROUP, "（医院/社区康复服务机构/基层卫生医疗机构/残联康复服务机构）")):
+        if any(not c.optional for c in COLUMNS if c.group == group) and not header.group_positions(group):
+            missing.append(group + wording)
     if not header.has("county") and (region is None or region.level != RegionLevel.COUNTY):
         missing.append("所在县(市、区)（或在导入时选择一个县级区划）")
     if missing:
