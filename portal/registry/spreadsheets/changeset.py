@@ -20,8 +20,10 @@ DELETED = "deleted"
 
 STATUS_LABELS = {NEW: "新增", CHANGED: "修改", UNCHANGED: "未变", ERROR: "错误", DELETED: "删除"}
 
-# The preview keeps every error row and every flagged row, but only this many of the others.
+# The preview keeps every error row, this many rows flagged as possible duplicates (each
+# gets a choice on the confirm page; the others are imported as new), and this many others.
 PREVIEW_ROW_LIMIT = 2000
+FLAGGED_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,11 @@ class ChangeSet:
 
     def warning_report(self, written=False):
         lines = [str(w) for w in self.warnings]
-        for r in self.flagged:
+        flagged = self.flagged
+        for r in flagged[:FLAGGED_LIMIT]:
             lines.append(duplicate_warning(r, written))
+        if len(flagged) > FLAGGED_LIMIT:
+            lines.append(f"另有 {len(flagged) - FLAGGED_LIMIT} 行可能与已有机构重复，未逐一列出，将作为新机构导入。")
         return "\n".join(lines)
 
     def summary(self):
@@ -122,11 +127,14 @@ class ChangeSet:
 
     def preview_data(self):
         """A JSON-able preview, kept on the ImportRecord for the confirm page and the error workbook."""
-        shown, others = [], 0
+        shown, others, flagged = [], 0, 0
         for r in self.rows:
-            if r.status == ERROR or r.duplicates or others < PREVIEW_ROW_LIMIT:
+            if r.duplicates and flagged < FLAGGED_LIMIT:
+                flagged += 1
                 shown.append(r.as_dict())
-                if r.status != ERROR and not r.duplicates:
+            elif r.status == ERROR or others < PREVIEW_ROW_LIMIT:
+                shown.append(r.as_dict())
+                if r.status != ERROR:
                     others += 1
         return {
             "sheet": self.sheet, "counts": self.counts, "rows": shown,

@@ -149,8 +149,10 @@ class RowReader:
     def classify(self, values):
         """"data", "notes" (stop reading), "total", "subtotal", "signature" or "skip"."""
         lead = cell(values, self.seq_idx)
-        lead = lead.strip() if lead.__class__ is str else ""
         name = cell(values, self.name_idx)
+        if lead.__class__ is int and name.__class__ is str and name.strip():
+            return "data"  # the common row: a number in 序号 and a name (checked first, it is most rows)
+        lead = lead.strip() if lead.__class__ is str else ""
         name = name.strip() if name.__class__ is str else ""
         first = lead or name
         if first.startswith(("注：", "注:", "注 ", "说明")) or first == "注":
