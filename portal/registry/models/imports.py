@@ -126,5 +126,6 @@ class ImportRecord(models.Model):
 
     @property
     def can_be_undone(self):
+        journal = self.journal or {}
         return (self.operation == self.Operation.IMPORT and self.status in (self.Status.APPLIED, self.Status.PARTIAL)
-                and bool(self.journal))
+                and any(journal.get(part) for part in ("created", "changed", "deleted")))
