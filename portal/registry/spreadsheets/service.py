@@ -8,11 +8,13 @@ transaction (layout.apply → journal) → ImportRecord; undo_import takes the
 journal back in one transaction and is recorded too.
 """
 
+import gc
 import hashlib
 import io
 import os
 import shutil
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -128,6 +130,37 @@ def _as_path(file, filename=None):
         os.unlink(tmp)
 
 
+_gc_lock = threading.Lock()
+_gc_holders = 0
+_gc_state = {"enabled": True}
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector while an import reads and writes.
+
+    An import holds tens of thousands of small live objects (rows, cleaned
+    values, the existing rows); every full collection walks all of them, and
+    measured on 10,000 rows that took a third of the time beyond the parse.
+    Nothing an import builds is cyclic, so reference counting frees it as
+    usual. Concurrent imports in one process share the pause (a counter).
+    """
+    global _gc_holders
+    with _gc_lock:
+        _gc_holders += 1
+        if _gc_holders == 1:
+            was_enabled = gc.isenabled()
+            gc.disable()
+            _gc_state["enabled"] = was_enabled
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_holders -= 1
+            if _gc_holders == 0 and _gc_state["enabled"]:
+                gc.enable()
+
+
 def _read(kind, path, filename, user, region, delete_missing, progress, record=None, matches=None):
     layout = layout_for(kind)
     if layout.needs_region and region is None:
@@ -183,7 +216,8 @@ def preview_import(kind, file, user, region=None, delete_missing=False, filename
             record.status = ImportRecord.Status.RUNNING
             record.save(update_fields=["status"])
         try:
-            plan = _read(kind, path, name, user, region, delete_missing, _record_progress(record), record, matches)
+            with cyclic_gc_paused():
+                plan = _read(kind, path, name, user, region, delete_missing, _record_progress(record), record, matches)
         except Refused as exc:
             if record is not None:
                 _finish(record, ImportRecord.Status.REFUSED, error_report=exc.message)
@@ -231,14 +265,15 @@ def apply_import(kind, file, user, region=None, delete_missing=False, filename=N
             # Reading and comparing (the slow part) runs outside the transaction so a
             # background run's progress is visible; the write is guarded against
             # rows changed meanwhile (annex1/saving.py) and happens in one transaction.
-            plan = _read(kind, path, name, user, region, delete_missing, _record_progress(record), record, matches)
-            if not plan.ok and not (valid_only and plan.has_valid_rows):
-                raise ImportRefused(_refusal_report(plan), plan)
-            journal = {}
-            if not dry_run:
-                with transaction.atomic():
-                    journal = layout.apply(plan, valid_only=valid_only, publish_new=publish_new)
-                plan.context["applied"] = True
+            with cyclic_gc_paused():
+                plan = _read(kind, path, name, user, region, delete_missing, _record_progress(record), record, matches)
+                if not plan.ok and not (valid_only and plan.has_valid_rows):
+                    raise ImportRefused(_refusal_report(plan), plan)
+                journal = {}
+                if not dry_run:
+                    with transaction.atomic():
+                        journal = layout.apply(plan, valid_only=valid_only, publish_new=publish_new)
+                    plan.context["applied"] = True
         except Refused as exc:
             _finish(record, ImportRecord.Status.REFUSED, error_report=exc.message)
             raise ImportRefused(exc.message, plan, record) from exc
@@ -349,7 +384,8 @@ def undo_import(record, user):
             if locked.status == ImportRecord.Status.UNDONE:
                 raise Refused("这次导入已经撤销过了。")
             _check_undo_scope(layout, record, user)
-            counts = layout.undo(record.journal, user)
+            with cyclic_gc_paused():
+                counts = layout.undo(record.journal, user)
             ImportRecord.objects.filter(pk=record.pk).update(status=ImportRecord.Status.UNDONE)
     except (UndoRefused, Refused) as exc:
         undo.error_report = getattr(exc, "report", None) or exc.message

@@ -283,3 +283,13 @@ def test_subtotal_and_total_rows_of_a_roll_up_are_skipped(anshan, city_admin, tm
     assert plan.ok, plan.error_report()
     assert sorted(r.label for r in plan.rows) == ["乙站", "甲站"]
     assert "不一致" not in plan.warning_report()
+
+
+def test_the_garbage_collector_is_back_on_after_an_import(tiedong, county_admin, tmp_path):
+    import gc
+
+    service.apply_import("institutions", build_annex1(tmp_path / "a.xlsx", [row("甲站")]), county_admin, tiedong)
+    assert gc.isenabled()
+    with pytest.raises(service.ImportRefused):
+        service.apply_import("institutions", build_annex1(tmp_path / "b.xlsx", [bad("乙站")]), county_admin, tiedong)
+    assert gc.isenabled()
