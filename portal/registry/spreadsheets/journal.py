@@ -99,11 +99,6 @@ def _same(frozen_list):
     return True
 
 
-def _children_now(frozen_list):
-    """Children of the record now (same models as frozen, owned by the same parent)."""
-    return frozen_list[1:]
-
-
 def undo_orm(journal, child_sets=None):
     """Take back an ORM journal; raise UndoRefused naming every record edited since.
 
@@ -111,14 +106,11 @@ def undo_orm(journal, child_sets=None):
     now, so a child added after the import also counts as an edit.
     """
     conflicts = []
-    for entry in journal.get("created", []):
-        after = entry["after"]
-        if not _same(after) or (child_sets and child_sets(after) != after[1:]):
-            conflicts.append(f"{entry['label']}：导入后被修改或已删除")
-    for entry in journal.get("changed", []):
-        after = entry["after"]
-        if not _same(after) or (child_sets and child_sets(after) != after[1:]):
-            conflicts.append(f"{entry['label']}：导入后又被修改")
+    for part, wording in (("created", "导入后被修改或已删除"), ("changed", "导入后又被修改")):
+        for entry in journal.get(part, []):
+            after = entry["after"]
+            if not _same(after) or (child_sets and child_sets(after) != after[1:]):
+                conflicts.append(f"{entry['label']}：{wording}")
     for entry in journal.get("deleted", []):
         head = entry["objects"][0] if entry["objects"] else None
         if head is not None and current(head) is not None:
