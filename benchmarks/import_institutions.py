@@ -4,13 +4,18 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/import_institutions.py
     .venv/bin/python benchmarks/import_institutions.py --memory   # + peak memory of a 100,000-row import
 
-Generates an N-row Annex 1 sheet, then times: the floor (openpyxl read-only
+Generates an N-row Annex 1 sheet, then times: the floors (openpyxl read-only
 parse of that file; openpyxl write-only writing the same cells), the fresh
 import, the re-import with every row changed, the re-import with nothing
-changed, and the export. Each time is printed with its ratio to its floor
-(imports against the parse floor, the export against the write floor).
-Goal: every ratio ≤ 1.5 on SQLite. Runs in a throw-away test database
-(a SQLite file in a temporary directory, or test_<name> on PostgreSQL).
+changed, a fresh import of N new names beside N existing institutions (the
+near-duplicate check compares every new row with its county), the undo of a
+fresh import and of the all-changed import, the error workbook of an N-row
+file with N/10 bad rows, and the export. Each time is printed with its ratio
+to its floor (imports and undo against the parse floor, the error workbook
+and the export against the write floor). Goals (issue 11): every import and
+undo ≤ 1.5×, the error workbook ≤ 2×, on SQLite and PostgreSQL. Runs in a
+throw-away test database (a SQLite file in a temporary directory, or
+test_<name> on PostgreSQL).
 """
 
 import argparse
@@ -43,7 +48,7 @@ def header_rows():
     return [[TITLE], ["填报单位(公章)：", None, None, None, None, None, "单位负责人(签字)："], top, sub]
 
 
-def data_rows(counties, n, bump=0):
+def data_rows(counties, n, bump=0, stem="精神障碍社区康复服务站第", bad_every=0):
     rows = []
     for i in range(n):
         county = counties[i % len(counties)]
@@ -52,17 +57,22 @@ def data_rows(counties, n, bump=0):
         category = [None] * 4
         category[i % 4] = 1
         rows.append([
-            i + 1, f"{county}精神障碍社区康复服务站第{i:06d}号", f"{county}幸福路{i}号", county, *owner, *category,
-            i % 3, i % 4, i % 2, 1 + i % 5, i % 6, 10 + i % 90 + bump, 100 + i % 900, f"联系人{i % 100} 0412-{i:07d}",
+            i + 1, f"{county}{stem}{i:06d}号", f"{county}幸福路{i}号", county, *owner, *category,
+            "两人" if bad_every and i % bad_every == 0 else i % 3, i % 4, i % 2, 1 + i % 5, i % 6,
+            10 + i % 90 + bump, 100 + i % 900, f"联系人{i % 100} 0412-{i:07d}",
         ])
     return rows
 
 
-def write_sheet(path, rows):
+def write_sheet(path, rows, with_dimension=False):
+    """A write-only (streamed) file has no <dimension> record; one saved the way Excel
+    saves (``with_dimension``) has: openpyxl's read-only load parses the whole sheet once
+    more to size the first kind, the reader does not (reader._size_from_header)."""
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    ws = book.create_sheet("附件1")
+    book = Workbook(write_only=not with_dimension)
+    ws = book.active if with_dimension else book.create_sheet("附件1")
+    ws.title = "附件1"
     for values in header_rows():
         ws.append(values)
     for values in rows:
@@ -133,10 +143,14 @@ def prepare(rows_count, workdir):
     liaoning = Region.objects.get(code="210000")
     counties = [f"{r.parent.name}{r.name}" for r in Region.objects.within(liaoning).counties().select_related("parent")]
     rows = data_rows(counties, rows_count)
-    first, changed = workdir / "annex1.xlsx", workdir / "annex1-changed.xlsx"
-    write_sheet(first, rows)
-    write_sheet(changed, data_rows(counties, rows_count, bump=1))
-    return liaoning, rows, first, changed
+    files = {name: workdir / f"annex1-{name}.xlsx" for name in ("first", "changed", "beside", "bad", "excel")}
+    write_sheet(files["first"], rows)
+    write_sheet(files["excel"], rows, with_dimension=True)
+    write_sheet(files["changed"], data_rows(counties, rows_count, bump=1))
+    # New names of the same shape: every row is compared with its county's existing ones.
+    write_sheet(files["beside"], data_rows(counties, rows_count, stem="精神障碍社区康复驿站第"))
+    write_sheet(files["bad"], data_rows(counties, rows_count, bad_every=10))
+    return liaoning, rows, files
 
 
 def run_speed(args):
@@ -146,49 +160,87 @@ def run_speed(args):
     config, vendor = database()
     try:
         workdir = Path(tempfile.mkdtemp())
-        region, rows, first, changed = prepare(args.rows, workdir)
-        # The machine is shared: every measurement is the best of --repeat runs,
-        # and the floors are re-measured between the runs (their best counts), so
-        # a busy moment does not flatter or punish one side of a ratio.
-        floors = {"parse": [], "write": []}
+        region, rows, files = prepare(args.rows, workdir)
+        # The machine is shared and its load drifts: each figure is the best of
+        # --repeat runs, and each run is paired with a floor measured right next
+        # to it (the best of those counts), so a busy minute raises both sides.
+        floor_of = {
+            "parse": lambda: floor_parse(files["first"]),
+            "parse_excel": lambda: floor_parse(files["excel"]),
+            "write": lambda: floor_write(rows),
+        }
+        results = {}  # key → (best seconds, best floor seconds, floor kind)
 
-        def floor_runs():
-            floors["parse"].append(timed(lambda: floor_parse(first)))
-            floors["write"].append(timed(lambda: floor_write(rows)))
+        def measure(key, floor, fn, before=None, after=None):
+            runs, floors = [], []
+            for _ in range(args.repeat):
+                floors.append(timed(floor_of[floor]))
+                if before:
+                    before()
+                runs.append(timed(fn))
+                if after:
+                    after()
+            results[key] = (min(runs), min(floors), floor)
+
+        records = []
 
         def run_import(path, expect):
-            plan, _record = service.apply_import("institutions", path, None, region)
+            plan, record = service.apply_import("institutions", path, None, region)
             assert plan.counts[expect] == args.rows, plan.summary()
+            records.append(record)
 
-        fresh, all_changed, unchanged, export = [], [], [], []
-        for _ in range(args.repeat):
-            floor_runs()
+        def run_undo():
+            undo = service.undo_import(records.pop(), None)
+            assert undo.status == "applied", undo.error_report
+
+        def empty():
             Institution.objects.all().delete()
-            fresh.append(timed(lambda: run_import(first, "new")))
-        assert Institution.objects.count() == args.rows
-        for i in range(args.repeat):
-            floor_runs()
-            # alternate between the two files so every run changes every row
-            path = changed if i % 2 == 0 else first
-            all_changed.append(timed(lambda: run_import(path, "changed")))
-        for _ in range(args.repeat):
-            floor_runs()
-            unchanged.append(timed(lambda: run_import(path, "unchanged")))
-            export.append(timed(lambda: service.export("institutions", region, None)))
-        parse, write = min(floors["parse"]), min(floors["write"])
-        fresh, all_changed, unchanged, export = min(fresh), min(all_changed), min(unchanged), min(export)
-        print(f"Annex 1, {args.rows} rows, database: {vendor} (best of {args.repeat} runs each)")
-        print(f"  floor: openpyxl read-only parse   {parse:7.3f} s")
-        print(f"  floor: openpyxl write-only write  {write:7.3f} s")
-        for label, seconds, floor in (
-            ("fresh import", fresh, parse),
-            ("re-import, every row changed", all_changed, parse),
-            ("re-import, nothing changed", unchanged, parse),
-            ("export", export, write),
+
+        measure("fresh", "parse", lambda: run_import(files["first"], "new"), before=empty, after=run_undo)
+        measure("undo_fresh", "parse", run_undo, before=lambda: (empty(), run_import(files["first"], "new")))
+        assert not Institution.objects.exists()
+        run_import(files["first"], "new")
+        measure("changed", "parse", lambda: run_import(files["changed"], "changed"), after=run_undo)
+        measure("undo_changed", "parse", run_undo, before=lambda: run_import(files["changed"], "changed"))
+        measure("unchanged", "parse", lambda: run_import(files["first"], "unchanged"))
+        measure("excel", "parse_excel", lambda: run_import(files["excel"], "unchanged"))
+        measure("beside", "parse", lambda: run_import(files["beside"], "new"), after=run_undo)
+        measure("export", "write", lambda: service.export("institutions", region, None))
+        plan = refused_plan(service, files["bad"], region)
+        assert plan.counts["error"] == args.rows // 10, plan.counts
+        measure("errors", "write", lambda: service.error_workbook_for(plan, files["bad"], "bad.xlsx"))
+
+        floor_names = {"parse": "openpyxl read-only parse", "write": "openpyxl write-only write",
+                       "parse_excel": "parse, file saved with <dimension>"}
+        print(f"Annex 1, {args.rows} rows, database: {vendor} (best of {args.repeat} runs each, "
+              "each against the best floor measured beside it)")
+        for label, key, goal in (
+            ("fresh import", "fresh", 1.5),
+            ("re-import, every row changed", "changed", 1.5),
+            ("re-import, nothing changed", "unchanged", 1.5),
+            ("nothing changed, Excel-like file", "excel", 1.5),
+            (f"fresh beside {args.rows} (dup check)", "beside", 1.5),
+            ("undo of the fresh import", "undo_fresh", 1.5),
+            ("undo of the all-changed import", "undo_changed", 1.5),
+            (f"error workbook, {args.rows // 10} bad rows", "errors", 2.0),
+            ("export", "export", 1.5),
         ):
-            print(f"  {label:<31}{seconds:7.3f} s  {seconds / floor:5.2f}× floor")
+            seconds, floor, kind = results[key]
+            ratio = seconds / floor
+            verdict = "ok" if ratio <= goal else f"MISSES the {goal}× goal"
+            print(f"  {label:<34}{seconds:7.3f} s  floor ({floor_names[kind]}) {floor:6.3f} s  "
+                  f"{ratio:5.2f}×  goal ≤ {goal}×: {verdict}")
     finally:
         teardown(config)
+
+
+def refused_plan(service, path, region):
+    """Read a file with bad rows through the service (it is refused) and return its plan."""
+    try:
+        service.apply_import("institutions", path, None, region)
+    except service.ImportRefused as exc:
+        return exc.plan
+    raise AssertionError("the file with bad rows was imported")
 
 
 def run_memory_child(args):

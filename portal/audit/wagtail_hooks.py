@@ -13,6 +13,9 @@ from .views import AuditReportView
 ACTIONS = [
     ("registry.import", "导入", "导入了登记数据"),
     ("registry.export", "导出", "导出了登记数据"),
+    ("registry.undo", "撤销导入", "撤销了一次导入"),
+    ("registry.publish", "对外公开", "对外公开了机构"),
+    ("registry.unpublish", "取消公开", "取消公开了机构"),
     ("supervision.status", "留言状态变更", "变更了留言办理状态"),
 ]
 

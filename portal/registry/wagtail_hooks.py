@@ -11,7 +11,7 @@ from search.admin import InstitutionSearchHandler
 
 from .admin_base import NationwideModelAdmin, RegionFilter, RegionScopedModelAdmin
 # Spreadsheet import/export (issue 3): listing buttons, URLs, import history.
-from .spreadsheets.admin import ImportRecordAdmin, SpreadsheetAdminMixin
+from .spreadsheets.admin import ImportBatchFilter, ImportRecordAdmin, PublishingAdminMixin, SpreadsheetAdminMixin
 from .models import (
     ActionPlan,
     CountyReport,
@@ -65,7 +65,8 @@ class DepartmentKindAdmin(NationwideModelAdmin):
     list_display = ("short_name", "name", "code", "aliases", "sort_order")
 
 
-class DepartmentAdmin(RegionScopedModelAdmin):
+class DepartmentAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    spreadsheet_kind = "departments"
     model = Department
     menu_label = "部门"
     menu_icon = "home"
@@ -78,7 +79,8 @@ class DepartmentAdmin(RegionScopedModelAdmin):
         return super().get_queryset(request).select_related("region", "kind")
 
 
-class ServiceItemAdmin(NationwideModelAdmin):
+class ServiceItemAdmin(SpreadsheetAdminMixin, NationwideModelAdmin):
+    spreadsheet_kind = "service_items"
     model = ServiceItem
     menu_label = "服务项目"
     menu_icon = "list-ul"
@@ -87,14 +89,17 @@ class ServiceItemAdmin(NationwideModelAdmin):
     search_fields = ("name",)
 
 
-class InstitutionAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+class InstitutionAdmin(PublishingAdminMixin, SpreadsheetAdminMixin, RegionScopedModelAdmin):
     spreadsheet_kind = "institutions"
     model = Institution
     menu_label = "精康服务机构"
     menu_icon = "home"
     menu_order = 100
-    list_display = ("name", "county", "owner_department", "category", "total_staff_display", "clients_count", "is_published")
-    list_filter = (RegionFilter, "owner_department", "category", "facility_type", "operation_mode", "is_published")
+    list_display = ("select_box", "name", "county", "owner_department", "category", "total_staff_display",
+                    "clients_count", "is_published")
+    list_display_add_buttons = "name"
+    list_filter = (RegionFilter, "owner_department", "category", "facility_type", "operation_mode", "is_published",
+                   ImportBatchFilter)
     search_fields = ("name", "address", "contact_person")
     # Finds Chinese words through the search app's segmented index.
     search_handler_class = InstitutionSearchHandler
@@ -302,7 +307,8 @@ class TaskProgressAdmin(RegionScopedModelAdmin):
     short_note.short_description = "进展情况"
 
 
-class TargetAdmin(RegionScopedModelAdmin):
+class TargetAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    spreadsheet_kind = "targets"
     model = Target
     menu_label = "年度目标"
     menu_icon = "pick"
@@ -316,7 +322,8 @@ class TargetAdmin(RegionScopedModelAdmin):
     ]
 
 
-class CountyReportAdmin(RegionScopedModelAdmin):
+class CountyReportAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    spreadsheet_kind = "county_reports"
     model = CountyReport
     menu_label = "县级进展报告"
     menu_icon = "table"

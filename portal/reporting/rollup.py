@@ -44,28 +44,28 @@ def _row_values(row, seq, with_city):
     """One snapshot row in the form's column order, read from the Annex 1 column table."""
     values = []
     for column in annex1.EXPORT_COLUMNS:
-        if column.kind == "seq":
+        if column.key == "seq":
             values.append(seq)
-        elif column.kind == "county":
+        elif column.key == "county":
             values.append(_county_label(row, with_city))
-        elif column.kind == "mark":
-            values.append(1 if getattr(row, column.field) == column.choice else None)
-        elif column.kind == "contact":
+        elif column.key == "contact":
             values.append(annex1.join_contact(row.contact_person, row.contact_phone))
+        elif column.choice:  # a tick column: 1 under the row's department or category
+            values.append(1 if getattr(row, column.field) == column.choice else None)
         else:
             values.append(getattr(row, column.field))
     return values
 
 
 def _total_values(label, rows):
-    """A 小计 / 合计 row: the label in 序号, the sums of the marks and counts below their columns."""
+    """A 小计 / 合计 row: the label in 序号, the sums of the ticks and counts below their columns."""
     values = []
     for column in annex1.EXPORT_COLUMNS:
-        if column.kind == "seq":
+        if column.key == "seq":
             values.append(label)
-        elif column.kind == "mark":
+        elif column.choice:
             values.append(sum(1 for r in rows if getattr(r, column.field) == column.choice))
-        elif column.kind == "count":
+        elif column.field in annex1.COUNT_FIELDS:
             values.append(sum(getattr(r, column.field) or 0 for r in rows))
         else:
             values.append(None)
@@ -167,7 +167,9 @@ def workbook(reporting_round):
     book = new_book()
     with_city = reporting_round.region.level == RegionLevel.PROVINCE
     if reporting_round.collects_institutions:
-        annex1.write(book, None, reporting_round.region, rows=annex1_rows(approved_groups(reporting_round), with_city))
+        sheet = annex1.start_sheet(book, reporting_round.region)
+        sheet.fast_rows(annex1_rows(approved_groups(reporting_round), with_city))
+        annex1.finish_sheet(sheet)
     write_summary(book, reporting_round)
     if reporting_round.collects_task_progress:
         write_tasks(book, reporting_round)

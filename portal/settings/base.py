@@ -168,9 +168,17 @@ STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 
+# Uploaded import files between upload, preview, confirm and the error workbook
+# (portal/registry/spreadsheets/uploads.py): outside MEDIA_ROOT, so never served,
+# and on a volume the web process and the db_worker share (docker/compose.yaml).
+REGISTRY_IMPORT_ROOT = Path(os.environ.get("REGISTRY_IMPORT_ROOT", BASE_DIR / "private"))
+REGISTRY_IMPORT_STORAGE = "registry_imports"
+PRIVATE_UPLOADS = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                   "OPTIONS": {"location": REGISTRY_IMPORT_ROOT, "base_url": "/no-public-url/"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "registry_imports": PRIVATE_UPLOADS,
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -64,6 +64,7 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "registry_imports": PRIVATE_UPLOADS,  # noqa: F405
 }
 
 ADMINS = [("", address) for address in os.environ.get("ADMIN_EMAILS", "").split(",") if address.strip()]

@@ -15,6 +15,7 @@ from wagtail_modeladmin.options import ModelAdminGroup, modeladmin_register
 
 from portal.registry.admin_base import RegionFilter, RegionPermissionHelper, RegionScopedModelAdmin, ScopedEditView
 from portal.registry.wagtail_hooks import OverdueFilter as TaskOverdueFilter
+from portal.registry.spreadsheets.admin import SpreadsheetAdminMixin
 
 from .forms import MessageHandlingForm
 from .models import Hotline, MessageRating, Rating, SupervisionMessage
@@ -138,7 +139,9 @@ class SupervisionMessageAdmin(RegionScopedModelAdmin):
     overdue_flag.short_description = "是否超期"
 
 
-class HotlineAdmin(RegionScopedModelAdmin):
+class HotlineAdmin(SpreadsheetAdminMixin, RegionScopedModelAdmin):
+    # Import and export as a flat sheet (portal/registry/spreadsheets/flat.py).
+    spreadsheet_kind = "hotlines"
     model = Hotline
     menu_label = "监督电话"
     menu_icon = "mobile-alt"

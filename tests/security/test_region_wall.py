@@ -188,7 +188,9 @@ def fill(name, ids):
     if name in ("uidb64", "token"):
         return ["x"]
     if name == "kind":
-        return ["institutions", "members", "tasks", "task_progress"]
+        from portal.registry.spreadsheets.layout import all_layouts
+
+        return sorted(all_layouts())
     if name in ("action", "action_name"):
         return ["approve", "reject", "delete", "publish", "unpublish", "move", "copy", "lock"]
     raise AssertionError(f"test_region_wall: teach fill() the URL parameter <{name}>")

@@ -1,13 +1,17 @@
-"""Admin wiring of the spreadsheets: URLs, listing buttons, import history.
+"""Admin wiring of the spreadsheets: URLs, listing buttons, bulk publishing, import history.
 
 ``portal/registry/wagtail_hooks.py`` imports this module (hooks register on
-import) and adds ``SpreadsheetAdminMixin`` to the three registries'
-ModelAdmins and ``ImportRecordAdmin`` to the 精康登记 menu.
+import) and adds ``SpreadsheetAdminMixin`` to the registries' ModelAdmins
+(``PublishingAdminMixin`` to the institutions) and ``ImportRecordAdmin`` to
+the 精康登记 menu.
 """
 
+from django.contrib.admin import SimpleListFilter
 from django.urls import include, path, reverse
+from django.utils.html import format_html
 from wagtail import hooks
 
+from .. import access, publishing
 from ..admin_base import RegionFilter, RegionScopedModelAdmin, ScopedIndexView
 from ..models import ImportRecord
 from . import views
@@ -19,6 +23,9 @@ urlpatterns = [
     path("imports/<int:pk>/", views.record_page, name="record"),
     path("imports/<int:pk>/confirm/", views.confirm_import, name="confirm"),
     path("imports/<int:pk>/status/", views.import_status, name="status"),
+    path("imports/<int:pk>/errors/", views.error_workbook, name="errors"),
+    path("imports/<int:pk>/undo/", views.undo, name="undo"),
+    path("institutions/publish/", views.publish, name="publish"),
 ]
 
 
@@ -56,6 +63,9 @@ class SpreadsheetIndexView(ScopedIndexView):
             "progress_url": f"?{query.urlencode()}" if kind == "tasks" else "",
             "can_import": self.permission_helper.user_can_create(self.request.user),
         }
+        if getattr(self.model_admin, "bulk_publish", False) and self.request.user.has_perm("registry.change_institution"):
+            context["bulk_publish"] = {"url": reverse("registry_spreadsheets:publish"),
+                                       "next": self.request.get_full_path()}
         return context
 
 
@@ -65,6 +75,40 @@ class SpreadsheetAdminMixin:
     spreadsheet_kind = None
     index_view_class = SpreadsheetIndexView
     index_template_name = "registry/spreadsheets/modeladmin_index.html"
+
+
+class ImportBatchFilter(SimpleListFilter):
+    """?import=<record id>: the institutions one import created (the result page links here)."""
+
+    title = "导入批次"
+    parameter_name = "import"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if value and value.isdigit():
+            return [(value, f"第 {value} 号导入新增的机构")]
+        return []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        record = ImportRecord.objects.visible_to(request.user).filter(pk=value if value.isdigit() else None).first()
+        if record is None:
+            return queryset.none()
+        return queryset.filter(pk__in=publishing.created_by(record).values("pk"))
+
+
+class PublishingAdminMixin:
+    """A checkbox per row and the bulk actions 对外公开 / 取消公开 (a POST to their own view)."""
+
+    bulk_publish = True
+
+    def select_box(self, obj):
+        return format_html('<input type="checkbox" name="ids" value="{}" form="bulk-publish" '
+                           'aria-label="选择 {}" data-bulk-select>', obj.pk, obj.name)
+
+    select_box.short_description = "选择"
 
 
 class ReadOnlyPermissionHelper(RegionScopedModelAdmin.permission_helper_class):
@@ -77,8 +121,6 @@ class ReadOnlyPermissionHelper(RegionScopedModelAdmin.permission_helper_class):
         )
 
     def user_can_inspect_obj(self, user, obj):
-        from .. import access
-
         return self.user_can_list(user) and access.can_access(user, obj)
 
     def user_can_create(self, user):
@@ -92,11 +134,12 @@ class ReadOnlyPermissionHelper(RegionScopedModelAdmin.permission_helper_class):
 
 
 class ImportRecordAdmin(RegionScopedModelAdmin):
-    """导入导出记录: read-only history, limited to the user's regions."""
+    """导入导出记录: read-only history, limited to the user's regions; each import can be undone here."""
 
     model = ImportRecord
     permission_helper_class = ReadOnlyPermissionHelper
     inspect_view_enabled = True
+    inspect_template_name = "registry/spreadsheets/importrecord_inspect.html"
     menu_label = "导入导出记录"
     menu_icon = "history"
     menu_order = 900
@@ -105,12 +148,13 @@ class ImportRecordAdmin(RegionScopedModelAdmin):
     search_fields = ("file_name", "sha256", "user__username")
     inspect_view_fields = (
         "operation", "kind", "user", "created_at", "finished_at", "file_name", "sha256", "file_size", "region",
-        "delete_missing", "status", "row_count", "new_count", "changed_count", "unchanged_count", "deleted_count",
-        "error_count", "error_report", "warning_report",
+        "delete_missing", "valid_only", "publish_new", "reverts", "status", "row_count", "new_count", "changed_count",
+        "unchanged_count", "deleted_count", "error_count", "error_report", "warning_report",
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "region")
+        # The journal and the preview can be megabytes: never load them for the listing.
+        return super().get_queryset(request).select_related("user", "region").defer("journal", "preview")
 
     def summary_display(self, obj):
         if obj.operation == ImportRecord.Operation.EXPORT:

@@ -5,13 +5,13 @@ order becomes the members' order. Phones are written only for users allowed
 to see them (see ``can_see_phones``).
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 
 from ..models import JointMeeting, JointMeetingMember, MemberRole, Region
-from . import plan as p
+from . import changeset as cs
 from ..signals import bulk_written
+from .journal import OrmJournal
+from .layout import Column, OrmLayout, register
 from .reader import CellError, Problem, Refused, check_length, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, TITLE_FONT, SheetWriter, new_book
 
@@ -20,25 +20,13 @@ LABEL = "联席会议成员"
 MODEL = JointMeetingMember
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: float
-    aliases: tuple = ()
-    staff_only: bool = False
-
-    def labels(self):
-        return {normalise_header(x) for x in (self.header, *self.aliases)}
-
-
 COLUMNS = [
-    Column("seq", "序号", 6),
-    Column("role", "类别", 12, ("职务类别", "身份", "角色")),
-    Column("name", "姓名", 12),
-    Column("organisation", "单位", 24, ("工作单位", "所在单位")),
-    Column("position", "职务", 24, ("职位",)),
-    Column("phone", "联系电话", 18, ("电话", "手机", "联系方式"), staff_only=True),
+    Column("seq", "序号", width=6),
+    Column("role", "类别", field="role", width=12, aliases=("职务类别", "身份", "角色"), optional=False),
+    Column("name", "姓名", field="name", width=12, optional=False),
+    Column("organisation", "单位", field="organisation", width=24, aliases=("工作单位", "所在单位"), optional=False),
+    Column("position", "职务", field="position", width=24, aliases=("职位",)),
+    Column("phone", "联系电话", field="phone", width=18, aliases=("电话", "手机", "联系方式"), staff_only=True),
 ]
 _BY_LABEL = {label: c for c in COLUMNS for label in c.labels()}
 ROLE_BY_LABEL = {normalise_header(label): value for value, label in MemberRole.choices}
@@ -57,18 +45,11 @@ def can_see_phones(user):
     return user is None or user.has_perm("registry.change_jointmeetingmember")
 
 
-def queryset_for_region(region):
-    qs = JointMeetingMember.objects.all()
-    if region is not None:
-        qs = qs.within(region)
-    return qs
-
-
 def title_for(region):
     return f"{region.name if region else ''}“精康融合行动”联席会议机制成员及办公室成员名单"
 
 
-def read_plan(table, user, region, delete_missing=False, progress=None):
+def read_changes(table, user, region, delete_missing=False, progress=None):
     if region is None:
         raise Refused("导入联席会议成员时必须指定区划（命令行使用 --region 区划代码）。")
     sheet = table.sheets[0] if table.sheets else None
@@ -78,10 +59,10 @@ def read_plan(table, user, region, delete_missing=False, progress=None):
     header_row, positions = locate_header(rows, _BY_LABEL, ("姓名",))
     if positions is None:
         raise Refused(f"工作表“{sheet.name}”的前 20 行没有表头“姓名”。请使用附件2的格式：序号、类别、姓名、单位、职务。")
-    missing = [c.header for c in COLUMNS if c.key in ("role", "name", "organisation") and c.key not in positions]
+    missing = [c.header for c in COLUMNS if not c.optional and c.key not in positions]
     if missing:
         raise Refused("表格缺少以下列：" + "、".join(missing) + "。")
-    result = p.ImportPlan(kind=KIND, sheet=sheet.name)
+    result = cs.ChangeSet(kind=KIND, sheet=sheet.name)
     has_phone = "phone" in positions
     role = None
     seen = {}
@@ -128,11 +109,11 @@ def read_plan(table, user, region, delete_missing=False, progress=None):
                 problems.append(Problem(sheet.name, number, "姓名", name, f"与第 {seen[key]} 行重复（同一类别下姓名不能重复）", "删除重复的一行"))
             seen[key] = number
         if problems:
-            result.add(p.RowResult(sheet.name, number, p.ERROR, name or "（无姓名）", problems=problems))
+            result.add(cs.RowChange(sheet.name, number, cs.ERROR, name or "（无姓名）", problems=problems))
             continue
         data["sort_order"] = order
         order += 1
-        result.add(p.RowResult(sheet.name, number, p.NEW, f"{ROLE_LABELS[role]} {name}", payload=((role, name), data)))
+        result.add(cs.RowChange(sheet.name, number, cs.NEW, f"{ROLE_LABELS[role]} {name}", pending=((role, name), data)))
     result.context.update({"region_id": region.pk, "has_phone": has_phone, "header_row": header_row})
     _diff(result, region, has_phone, delete_missing)
     return result
@@ -145,46 +126,68 @@ def _diff(result, region, has_phone, delete_missing):
         existing = {(m.role, m.name): m for m in meeting.members.all()}
     fields = [f for f in FIELDS if f != "phone" or has_phone]
     for row in result.rows:
-        if row.status == p.ERROR:
+        if row.status == cs.ERROR:
             continue
-        key, data = row.payload
+        key, data = row.pending
         member = existing.get(key)
         if member is None:
             continue
         changes = [(FIELD_LABELS[f], getattr(member, f), data[f]) for f in fields if getattr(member, f) != data[f]]
         changes = [c for c in changes if c[0] != FIELD_LABELS["sort_order"]] or changes
-        row.status = p.CHANGED if any(getattr(member, f) != data[f] for f in fields) else p.UNCHANGED
-        row.changes = changes if row.status == p.CHANGED else []
-        row.payload = (key, data, member.pk)
+        row.status = cs.CHANGED if any(getattr(member, f) != data[f] for f in fields) else cs.UNCHANGED
+        row.changes = changes if row.status == cs.CHANGED else []
+        row.pending = (key, data, member.pk)
     if delete_missing and result.ok:
-        in_file = {r.payload[0] for r in result.rows}
+        in_file = {r.pending[0] for r in result.rows}
         for key, member in existing.items():
             if key not in in_file:
-                result.add(p.RowResult(result.sheet, None, p.DELETED, f"{ROLE_LABELS.get(key[0], key[0])} {key[1]}",
-                                       payload=(key, None, member.pk)))
+                result.add(cs.RowChange(result.sheet, None, cs.DELETED, f"{ROLE_LABELS.get(key[0], key[0])} {key[1]}",
+                                       pending=(key, None, member.pk)))
 
 
-def apply_plan(result):
+def apply_changes(result, valid_only=False, publish_new=False):
+    """Write the rows (inside the caller's transaction); return the undo journal."""
     region = Region.objects.get(pk=result.context["region_id"])
+    journal = OrmJournal(lambda m: f"{ROLE_LABELS.get(m.role, m.role)} {m.name}")
     with transaction.atomic():
-        meeting, _ = JointMeeting.objects.get_or_create(region=region)
-        new = [JointMeetingMember(meeting=meeting, role=r.payload[0][0], **r.payload[1])
-               for r in result.rows if r.status == p.NEW]
+        meeting, meeting_created = JointMeeting.objects.get_or_create(region=region)
+        new = [JointMeetingMember(meeting=meeting, role=r.pending[0][0], **r.pending[1])
+               for r in result.rows if r.status == cs.NEW]
         JointMeetingMember.objects.bulk_create(new)
-        changed = {r.payload[2]: r.payload[1] for r in result.rows if r.status == p.CHANGED}
+        journal.created_records(new)
+        changed = {r.pending[2]: r.pending[1] for r in result.rows if r.status == cs.CHANGED}
         if changed:
             objs = list(JointMeetingMember.objects.filter(pk__in=changed))
+            before = {obj.pk: journal.before(obj) for obj in objs}
             for obj in objs:
                 for field in FIELDS:
                     if field in changed[obj.pk]:
                         setattr(obj, field, changed[obj.pk][field])
             fields = [f for f in FIELDS if f != "phone" or result.context["has_phone"]]
             JointMeetingMember.objects.bulk_update(objs, fields)
-        deleted = [r.payload[2] for r in result.rows if r.status == p.DELETED]
-        if deleted:
-            JointMeetingMember.objects.filter(pk__in=deleted).delete()
+            for obj in objs:
+                journal.changed_record(before[obj.pk], [obj])
+        deleted = [r.pending[2] for r in result.rows if r.status == cs.DELETED]
+        for member in JointMeetingMember.objects.filter(pk__in=deleted):
+            journal.deleting(member)
+            member.delete()
+        if meeting_created:  # after its members, so undo removes them first
+            journal.created_records([meeting])
         if new or changed:
             bulk_written.send(sender=JointMeetingMember, keys=None)
+    return journal.as_dict()
+
+
+class MembersLayout(OrmLayout):
+    kind = KIND
+    label = LABEL
+    form_label = "联席会议成员（附件2）"
+    model = JointMeetingMember
+    columns = COLUMNS
+    match_key = ("role", "name")
+    listing_url_name = "registry_jointmeetingmember_modeladmin_index"
+    template_filename = "附件2-联席会议机制成员名单（模板）.xlsx"
+    needs_region = True
 
 
 def write(book, queryset, region, user, blank=False):
@@ -223,3 +226,10 @@ def template():
     book = new_book()
     write(book, None, None, None, blank=True)
     return book
+
+
+MembersLayout.read_changes = staticmethod(read_changes)
+MembersLayout.apply_changes = staticmethod(apply_changes)
+MembersLayout.export_book = staticmethod(export)
+MembersLayout.blank_book = staticmethod(template)
+LAYOUT = register(MembersLayout())

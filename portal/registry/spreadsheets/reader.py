@@ -1,6 +1,6 @@
 """The one reader: an uploaded file → sheets of rows of clean cell values.
 
-Every layout (annex1, members, tasks) reads through here, so the defences
+Every layout (annex1, members, task_table, the flat registries) reads through here, so the defences
 against hostile or broken files live in one place: size limit, zip-bomb
 check, detection by content (a renamed image, an encrypted or legacy Excel
 file, a macro workbook), formulas (their cached value is used; a formula
@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import re
+import threading
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -62,6 +63,9 @@ class Problem:
     value: object
     problem: str
     fix: str = ""
+    # 0-based column positions of the cells at fault (the error workbook marks
+    # them); empty for a problem of the whole row or file.
+    cells: tuple = ()
 
     def __str__(self):
         where = f"工作表“{self.sheet}”"
@@ -77,6 +81,7 @@ class Problem:
         return {
             "sheet": self.sheet, "row": self.row, "column": self.column,
             "value": display_value(self.value), "problem": self.problem, "fix": self.fix, "text": str(self),
+            "cells": list(self.cells),
         }
 
 
@@ -217,7 +222,8 @@ class Sheet:
         blank_run = 0
         try:
             for number, values in enumerate(self._row_source(self), start=1):
-                if not values or all(v is None or (v.__class__ is str and not v.strip()) for v in values):
+                if not values or (values[0].__class__ is not int and all(
+                        v is None or (v.__class__ is str and not v.strip()) for v in values)):
                     blank_run += 1
                     # A used range that claims a million empty rows (LibreOffice
                     # does this) ends here instead of being walked to the end.
@@ -376,18 +382,19 @@ def _open_xlsx(path):
             raise Refused("文件已损坏（缺少内容类型说明），无法作为 Excel 工作簿打开。请在 Excel 中重新保存后再导入。") from None
         if b"macroEnabled" in content_types:
             raise Refused("工作簿是启用宏的格式（.xlsm），不予读取。请“另存为”普通的 Excel 工作簿（.xlsx）后再导入。")
+        sizes = {i.filename: i.file_size for i in infos}
         sheets_with_formulas = {
             name for name in names
             if name.startswith("xl/worksheets/") and name.endswith(".xml") and _has_formula(archive, name)
         }
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = _load_read_only(path, data_only=True)
     except Exception:  # openpyxl raises many kinds on a broken file
         raise Refused("文件已损坏或不是有效的 Excel 工作簿，无法打开。请在 Excel 中重新保存为 .xlsx 后再导入。") from None
     formula_book = None
     if sheets_with_formulas:
         try:
-            formula_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            formula_book = _load_read_only(path, data_only=False)
         except Exception:
             book.close()
             raise Refused("文件已损坏，无法读取其中的公式。请在 Excel 中重新保存为 .xlsx 后再导入。") from None
@@ -399,7 +406,7 @@ def _open_xlsx(path):
             continue  # a chart sheet
         has_formulas = ws._worksheet_path in sheets_with_formulas
         sheet = Sheet(ws.title, _xlsx_source(ws, formula_book[ws.title] if has_formulas else None), max_blank)
-        claimed = ws.max_row or 0  # from the file's dimension record
+        claimed = ws.max_row or sizes.get(ws._worksheet_path, 0) // BYTES_PER_ROW  # the dimension record, or a guess
         sheet.estimated_rows = claimed if claimed < 1_000_000 else 0
         sheets.append(sheet)
 
@@ -411,11 +418,62 @@ def _open_xlsx(path):
     return Table(sheets, "xlsx", closer=close)
 
 
+BYTES_PER_ROW = 600  # a rough size of one Annex 1 row of sheet XML, for the progress bar only
+_LOAD_LOCK = threading.Lock()
+
+
+def _size_from_header(ws):
+    """openpyxl's ReadOnlyWorksheet._get_size, stopping where <sheetData> starts.
+
+    openpyxl means to stop there too, but it waits for the *end* of
+    <sheetData>, so a file without a <dimension> record (any file written by a
+    streaming writer, our own exports included; Excel writes one) is parsed
+    completely once more just to find that out. The reader never trusts the
+    dimension anyway (``Sheet.rows`` resets it).
+    """
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse  # the parser openpyxl itself uses (defusedxml if present)
+
+    source = ws._get_source()
+    try:
+        for _event, element in iterparse(source, events=("start",)):
+            if element.tag == DIMENSION_TAG:
+                try:
+                    bounds = SheetDimension.from_tree(element).boundaries
+                except Exception:  # a malformed ref: as if there were none
+                    bounds = None
+                if bounds is not None:
+                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = bounds
+                return
+            if element.tag == DATA_TAG:
+                return
+    finally:
+        source.close()
+
+
+def _load_read_only(path, data_only):
+    """openpyxl's read-only load, with the sheet size read from the header only (above).
+    The swap is held under a lock so no other load in this process sees it half-done."""
+    import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    with _LOAD_LOCK:
+        original = ReadOnlyWorksheet._get_size
+        ReadOnlyWorksheet._get_size = _size_from_header
+        try:
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        finally:
+            ReadOnlyWorksheet._get_size = original
+
+
 def _has_formula(archive, name):
     tail = b""
     with archive.open(name) as member:
         while chunk := member.read(1 << 20):
-            if _FORMULA_TAG.search(tail + chunk):
+            window = tail + chunk
+            # Most sheets have no "<f" at all: a plain substring test skips the regex.
+            if (b"<f" in window or b":f" in window) and _FORMULA_TAG.search(window):
                 return True
             tail = chunk[-16:]
     return False

@@ -1,7 +1,6 @@
 """The admin flow through the test client: upload → preview → 确认导入 → result; export; template; history."""
 
 import io
-import os
 import re
 
 import openpyxl
@@ -51,8 +50,8 @@ def test_upload_preview_confirm_result(tiedong_client, county_admin, tiedong, tm
     assert response.status_code == 302
     record = ImportRecord.objects.get(user=county_admin)
     assert record.status == ImportRecord.Status.PREVIEWED and record.stored_file
-    stored_path = uploads.path_for(record.stored_file)
-    assert os.path.exists(stored_path)
+    stored = record.stored_file
+    assert uploads.exists(stored)
     assert not Institution.objects.filter(name="新的康复站").exists()  # preview writes nothing
 
     preview = tiedong_client.get(response["Location"])
@@ -68,7 +67,7 @@ def test_upload_preview_confirm_result(tiedong_client, county_admin, tiedong, tm
     assert Institution.objects.get(pk=existing.pk).clients_count == existing.clients_count + 1
     record.refresh_from_db()
     assert record.status == ImportRecord.Status.APPLIED and record.new_count == 1 and record.changed_count == 1
-    assert record.stored_file == "" and not os.path.exists(stored_path)  # temporary upload cleaned up
+    assert record.stored_file == "" and not uploads.exists(stored)  # the upload is removed once applied
 
 
 def test_tampered_confirmation_is_rejected(tiedong_client, county_admin, tiedong, tmp_path):
@@ -96,7 +95,9 @@ def test_bad_rows_are_shown_in_chinese_and_cannot_be_confirmed(tiedong_client, c
     assert "没有标记所属部门" in page and "第 6 行" in page
     assert "data-import-confirm" not in page
     record = ImportRecord.objects.get(user=county_admin)
-    assert record.status == ImportRecord.Status.REFUSED and record.stored_file == ""
+    # the upload is kept (a day at most) for the error workbook the page offers
+    assert record.status == ImportRecord.Status.REFUSED and uploads.exists(record.stored_file)
+    assert "data-error-workbook" in page
 
 
 def test_hostile_upload_gets_a_page_not_a_500(tiedong_client, county_admin, tmp_path):

@@ -73,7 +73,7 @@ def test_real_world_variations_are_read(tiedong, county_admin, tmp_path):
     plan = service.preview_import("institutions", path, county_admin, tiedong)
     assert plan.ok, plan.error_report()
     assert plan.counts["new"] == 4
-    payloads = {r.label: r.payload[1] for r in plan.rows}
+    payloads = {r.label: r.pending.values for r in plan.rows}
     first = payloads["甲康复站"]
     assert first[annex1.FIELD_INDEX["psychiatrists"]] == 1
     assert first[annex1.FIELD_INDEX["clients_count"]] == 12

@@ -133,7 +133,7 @@ def test_formula_without_cached_value_is_refused_never_evaluated(tiedong, county
 def test_formula_with_cached_value_uses_it(tiedong, county_admin, tmp_path):
     plan = service.preview_import("institutions", _with_formula(tmp_path, 7), county_admin, tiedong)
     assert plan.ok
-    assert plan.rows[0].payload[1][10] == 7  # clients_count: the cached 7, not SUM(1,2) = 3
+    assert plan.rows[0].pending.values[10] == 7  # clients_count: the cached 7, not SUM(1,2) = 3
     assert "公式" in plan.warning_report()
 
 

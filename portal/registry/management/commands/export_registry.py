@@ -1,4 +1,4 @@
-"""python manage.py export_registry {institutions,members,tasks,task_progress} OUT.xlsx [--region CODE] [--user NAME]"""
+"""python manage.py export_registry KIND OUT.xlsx [--region CODE] [--user NAME]"""
 
 from pathlib import Path
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "把登记数据导出为 Excel（附件1、附件2、任务分工或任务进展的格式）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(service.EXPORTS))
+        parser.add_argument("kind", choices=service.export_kinds())
         parser.add_argument("out", help="输出文件，如 out.xlsx")
         parser.add_argument("--region", help="区划代码，如 210300；省略则导出全部")
         parser.add_argument("--user", help="只导出该用户可见的数据")

@@ -9,18 +9,17 @@ number within the region's action plan.
 """
 
 import re
-from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from .. import access
 from ..models import ActionPlan, DepartmentKind, Task, TaskProgress, TaskResponsibility, TaskStatus
 from ..models.tasks import chinese_numeral
 from ..seeds import split_departments
-from . import plan as p
+from . import changeset as cs
+from .journal import OrmJournal, freeze
+from .layout import Column, Layout, OrmLayout, register
 from .reader import CellError, Problem, Refused, clean_text, locate_header, normalise_header
 from .writer import CENTRE, HEADER_FONT, LEFT, TITLE_FONT, SheetWriter, new_book
 
@@ -30,23 +29,13 @@ LABEL = "任务分工"
 MODEL = Task
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: float
-    aliases: tuple = ()
-
-    def labels(self):
-        return {normalise_header(x) for x in (self.header, *self.aliases)}
-
-
 COLUMNS = [
-    Column("number", "序号", 8, ("编号",)),
-    Column("group", "重点任务", 26, ("任务",)),
-    Column("text", "具体任务", 60, ("工作任务", "任务内容")),
-    Column("departments", "责任部门", 22, ("责任单位", "牵头及责任部门")),
-    Column("deadline", "完成时限", 22, ("完成时间", "时限")),
+    Column("number", "序号", field="number", width=8, aliases=("编号",), optional=False),
+    Column("group", "重点任务", field="group_title", width=26, aliases=("任务",), optional=False),
+    Column("text", "具体任务", field="text", width=60, aliases=("工作任务", "任务内容"), optional=False),
+    Column("departments", "责任部门", field="responsibilities", width=22, aliases=("责任单位", "牵头及责任部门"),
+           optional=False),
+    Column("deadline", "完成时限", field="deadline_text", width=22, aliases=("完成时间", "时限"), optional=False),
 ]
 _BY_LABEL = {label: c for c in COLUMNS for label in c.labels()}
 _ACTION_RE = re.compile(r"^[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*(.+)$")
@@ -63,13 +52,6 @@ def _numeral_value(text):
     if text.startswith("十"):
         return 10 + _NUMERALS.index(text[1]) + 1
     return None
-
-
-def queryset_for_region(region):
-    qs = Task.objects.all()
-    if region is not None:
-        qs = qs.within(region)
-    return qs
 
 
 def current_plan(region):
@@ -92,7 +74,7 @@ class _Kinds:
         return kind
 
 
-def read_plan(table, user, region, delete_missing=False, progress=None):
+def read_changes(table, user, region, delete_missing=False, progress=None):
     if region is None:
         raise Refused("导入任务分工时必须指定区划（命令行使用 --region 区划代码）。")
     action_plan = current_plan(region)
@@ -105,11 +87,11 @@ def read_plan(table, user, region, delete_missing=False, progress=None):
     _, positions = locate_header(rows, _BY_LABEL, ("具体任务", "任务内容"))
     if positions is None:
         raise Refused(f"工作表“{sheet.name}”的前 20 行没有表头“具体任务”。请使用任务分工表的格式：序号、重点任务、具体任务、责任部门、完成时限。")
-    missing = [c.header for c in COLUMNS if c.key not in positions]
+    missing = [c.header for c in COLUMNS if not c.optional and c.key not in positions]
     if missing:
         raise Refused("表格缺少以下列：" + "、".join(missing) + "。")
     kinds = _Kinds()
-    result = p.ImportPlan(kind=KIND, sheet=sheet.name)
+    result = cs.ChangeSet(kind=KIND, sheet=sheet.name)
     action = group = None
     seen = {}
 
@@ -172,14 +154,14 @@ def read_plan(table, user, region, delete_missing=False, progress=None):
             seen[task_number] = number
         label = f"({task_number}) {text[:30]}" if task_number is not None else text[:30] or "（空）"
         if problems:
-            result.add(p.RowResult(sheet.name, number, p.ERROR, label, problems=problems))
+            result.add(cs.RowChange(sheet.name, number, cs.ERROR, label, problems=problems))
             continue
         data = {
             "action_number": action[0] if action else None, "action_title": action[1] if action else None,
             "group_number": group[0], "group_title": group[1], "text": text, "scope": scope,
             "deadline_text": deadline,
         }
-        result.add(p.RowResult(sheet.name, number, p.NEW, label, payload=(task_number, data, kind_ids)))
+        result.add(cs.RowChange(sheet.name, number, cs.NEW, label, pending=(task_number, data, kind_ids)))
     result.context.update({"plan_id": action_plan.pk})
     _diff(result, action_plan, delete_missing)
     return result
@@ -189,13 +171,13 @@ def _diff(result, action_plan, delete_missing):
     existing = {t.number: t for t in action_plan.tasks.prefetch_related("responsibilities__kind")}
     names = dict(DepartmentKind.objects.values_list("pk", "short_name"))
     for row in result.rows:
-        if row.status == p.ERROR:
+        if row.status == cs.ERROR:
             continue
-        number, data, kind_ids = row.payload
+        number, data, kind_ids = row.pending
         task = existing.get(number)
         if task is None:
             if data["action_number"] is None:
-                row.status = p.ERROR
+                row.status = cs.ERROR
                 row.problems.append(Problem(result.sheet, row.row, "序号", number, "新任务前没有所属行动的标题行",
                                             "在任务上方加一行行动标题，如“（一）……行动”"))
             continue
@@ -205,30 +187,34 @@ def _diff(result, action_plan, delete_missing):
         old_kinds = [r.kind_id for r in sorted(task.responsibilities.all(), key=lambda r: r.position)]
         if old_kinds != kind_ids:
             changes.append(("责任部门", "、".join(names[k] for k in old_kinds), "、".join(names[k] for k in kind_ids)))
-        row.status = p.CHANGED if changes else p.UNCHANGED
+        row.status = cs.CHANGED if changes else cs.UNCHANGED
         row.changes = changes
-        row.payload = (number, data, kind_ids, task.pk, old_kinds != kind_ids)
+        row.pending = (number, data, kind_ids, task.pk, old_kinds != kind_ids)
     if delete_missing and result.ok:
-        in_file = {r.payload[0] for r in result.rows}
+        in_file = {r.pending[0] for r in result.rows}
         for number, task in existing.items():
             if number not in in_file:
-                result.add(p.RowResult(result.sheet, None, p.DELETED, f"({number}) {task.text[:30]}（其进展记录一并删除）",
-                                       payload=(number, None, None, task.pk, False)))
+                result.add(cs.RowChange(result.sheet, None, cs.DELETED, f"({number}) {task.text[:30]}（其进展记录一并删除）",
+                                       pending=(number, None, None, task.pk, False)))
 
 
-def apply_plan(result):
+def apply_changes(result, valid_only=False, publish_new=False):
+    """Write the rows (inside the caller's transaction); return the undo journal."""
     action_plan = ActionPlan.objects.get(pk=result.context["plan_id"])
+    journal = OrmJournal(lambda t: f"任务({t.number})")
     with transaction.atomic():
         for row in result.rows:
-            if row.status == p.NEW:
-                number, data, kind_ids = row.payload
+            if row.status == cs.NEW:
+                number, data, kind_ids = row.pending
                 task = Task.objects.create(plan=action_plan, number=number, **data)
                 TaskResponsibility.objects.bulk_create(
                     TaskResponsibility(task=task, kind_id=k, position=i) for i, k in enumerate(kind_ids)
                 )
-            elif row.status == p.CHANGED:
-                number, data, kind_ids, pk, departments_changed = row.payload
+                journal.created_records([task], children=_children(task))
+            elif row.status == cs.CHANGED:
+                number, data, kind_ids, pk, departments_changed = row.pending
                 task = Task.objects.get(pk=pk)
+                before = journal.before(task, children=_children(task))
                 for field, value in data.items():
                     setattr(task, field, value)
                 task.save()  # re-reads the deadline from its text
@@ -237,8 +223,20 @@ def apply_plan(result):
                     TaskResponsibility.objects.bulk_create(
                         TaskResponsibility(task=task, kind_id=k, position=i) for i, k in enumerate(kind_ids)
                     )
-            elif row.status == p.DELETED:
-                Task.objects.filter(pk=row.payload[3]).delete()
+                journal.changed_record(before, [task, *_children(task)])
+            elif row.status == cs.DELETED:
+                for task in Task.objects.filter(pk=row.pending[3]):
+                    journal.deleting(task)
+                    task.delete()
+    return journal.as_dict()
+
+
+def _children(task):
+    return list(TaskResponsibility.objects.filter(task=task).order_by("pk"))
+
+
+def _children_now(after):
+    return freeze(list(TaskResponsibility.objects.filter(task_id=after[0]["pk"]).order_by("pk")))
 
 
 def _tasks_by_plan(queryset, user=None):
@@ -251,6 +249,18 @@ def _tasks_by_plan(queryset, user=None):
     for task in tasks.order_by("plan__region__path", "plan", "number"):
         plans.setdefault(task.plan, []).append(task)
     return plans
+
+
+class TaskTableLayout(OrmLayout):
+    kind = KIND
+    label = LABEL
+    form_label = "任务分工"
+    model = Task
+    columns = COLUMNS
+    match_key = ("plan", "number")
+    listing_url_name = "registry_task_modeladmin_index"
+    template_filename = "任务分工（模板）.xlsx"
+    needs_region = True
 
 
 def write(book, queryset, region):
@@ -352,7 +362,24 @@ def _progress_export(queryset, region, user=None):
     return book, write_progress(book, queryset, region, user)
 
 
-progress_layout = SimpleNamespace(
-    KIND=PROGRESS_KIND, LABEL="任务进展", MODEL=Task, queryset_for_region=queryset_for_region,
-    export=_progress_export,
-)
+class TaskProgressLayout(Layout):
+    """任务进展: export only (progress notes are written in the back office, not imported)."""
+
+    kind = PROGRESS_KIND
+    label = "任务进展"
+    form_label = "任务进展"
+    model = Task
+    listing_url_name = "registry_task_modeladmin_index"
+    importable = False
+
+    def export(self, queryset, region, user=None):
+        return _progress_export(queryset, region, user)
+
+
+TaskTableLayout.read_changes = staticmethod(read_changes)
+TaskTableLayout.apply_changes = staticmethod(apply_changes)
+TaskTableLayout.export_book = staticmethod(export)
+TaskTableLayout.blank_book = staticmethod(template)
+TaskTableLayout.child_sets = staticmethod(_children_now)
+LAYOUT = register(TaskTableLayout())
+PROGRESS_LAYOUT = register(TaskProgressLayout())
