@@ -71,6 +71,7 @@ class RegionProgress:
     latest_period: str = ""
     reviewed_by: str = ""  # "市级": who approved the latest period's figures
     sources: list = field(default_factory=list)  # the rounds they were reported in
+    is_sample: bool = False  # any figure shown comes from a demo round (marked （示例）)
 
     @property
     def latest(self):
@@ -107,6 +108,7 @@ def region_progress(region):
         by_year[year].coverage_target = target.coverage_pct
         by_year[year].rate_target = target.standard_service_rate_pct
     result = RegionProgress(region=region, unit=unit, years=[by_year[y] for y in years])
+    result.is_sample = any(r.is_sample for r in latest_in_year.values())
     latest = max(((r.year, HALF_ORDER[r.half]) for r in latest_in_year.values()), default=None)
     if latest:
         year, half = latest
