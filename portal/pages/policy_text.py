@@ -4,7 +4,8 @@ The text conversions of the seeds broke lines mid-sentence (fixed-width PDF
 lines, blank lines between them). Re-flowing joins a line to the next when it
 ends mid-sentence; headings (一、… （一）… markdown ##), numbered items,
 labelled lines (完成时限：…), indented lines, signatures and dates stay on
-their own. Characters are kept verbatim: only line breaks and the markdown
+their own. A date line and the names just above it (no punctuation) are the
+落款, marked "sign" so the page can right-align them as a 公文 does. Characters are kept verbatim: only line breaks and the markdown
 heading markers and separator rules of the conversion are dropped.
 """
 
@@ -25,6 +26,9 @@ _LABEL_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[：:]")
 _BRACKETED_RE = re.compile(r"^[(（][^()（）]{1,15}[)）]$")
 _SPACED_RE = re.compile(r"\S\s{3,}\S")
 _DATE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(印发)?$")
+_SIGN_DATE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")  # not "…日印发" (版记)
+_SENTENCE_MARKS = set("，。：；、！？,;:")
+SIGN_MAX_LINES = 3
 _DOC_NUMBER_RE = re.compile(r"^[\u4e00-\u9fff]{1,10}〔\d{4}〕\s*\d+\s*号$")
 _TITLE_END_RE = re.compile(r"(通知|意见|方案|决定|办法|规定|细则)[》」]?$")
 
@@ -38,7 +42,7 @@ class Line:
 
 @dataclass
 class Block:
-    kind: str  # "h2", "h3" or "p"
+    kind: str  # "h2", "h3", "p" or "sign" (落款)
     text: str
 
 
@@ -101,7 +105,19 @@ def reflow(raw):
     for text, markdown in paragraphs:
         kind = "h2" if markdown else (_is_heading(text) or "p")
         blocks.append(Block(kind=kind, text=text))
+    _mark_signatures(blocks)
     return blocks
+
+
+def _mark_signatures(blocks):
+    for i, block in enumerate(blocks):
+        if block.kind != "p" or not _SIGN_DATE_RE.match(block.text):
+            continue
+        block.kind = "sign"
+        for above in reversed(blocks[max(0, i - SIGN_MAX_LINES):i]):
+            if above.kind != "p" or len(above.text) > 80 or _SENTENCE_MARKS & set(above.text):
+                break
+            above.kind = "sign"
 
 
 def visible_characters(text):

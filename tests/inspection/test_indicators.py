@@ -326,16 +326,13 @@ def test_a_link_block_to_a_withdrawn_policy_must_say_so_in_its_text(site, people
     assert subjects(people["editor"], "expired") == []
 
 
-def test_a_past_event_still_labelled_as_coming_is_listed_until_relabelled(site, people):
+def test_a_past_event_is_labelled_by_its_date_so_nothing_needs_relabelling(site, people):
     home, sections = site
-    event = article(sections["outreach"], "有爱市集", kind=OutreachKind.EVENT, place="社区广场",
-                    date=timezone.localdate() - datetime.timedelta(days=2))
-    article(sections["outreach"], "下周活动", kind=OutreachKind.EVENT, place="社区广场",
-            date=timezone.localdate() + datetime.timedelta(days=7))
-    assert problems(people["editor"], "expired") == [
-        f"有爱市集：活动日期 {event.date:%Y-%m-%d} 已过，仍标为“活动预告”"]
-    event.kind = OutreachKind.CAMPAIGN
-    event.save()
+    past = article(sections["outreach"], "有爱市集", kind=OutreachKind.EVENT, place="社区广场",
+                   date=timezone.localdate() - datetime.timedelta(days=2))
+    coming = article(sections["outreach"], "下周活动", kind=OutreachKind.EVENT, place="社区广场",
+                     date=timezone.localdate() + datetime.timedelta(days=7))
+    assert (past.kind_label, coming.kind_label) == ("活动回顾", "活动预告")
     assert subjects(people["editor"], "expired") == []
 
 
