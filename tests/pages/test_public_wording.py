@@ -99,7 +99,7 @@ def test_a_draft_for_comment_is_not_valid_and_policies_carry_the_documents_dates
 def test_the_signature_is_a_right_aligned_block(site_demo, client):
     shanghai = PolicyPage.objects.get(document_number="沪民残福发〔2023〕4号")
     html = html_of(client, shanghai.url)
-    signature = re.search(r'<p class="block-signature">(.*?)</p>', html, re.S)[1]
+    signature = re.search(r'<p class="doc-signature">(.*?)</p>', html, re.S)[1]
     assert "上海市残疾人联合会" in signature and signature.rstrip().endswith("2023年 10月 7日")
 
 
