@@ -32,6 +32,7 @@ class YearProgress:
     coverage_target: Decimal | None = None
     rate_target: Decimal | None = None
     unit: str = CoverageUnit.COUNTY
+    is_sample: bool = False  # a figure of the year comes from a demo round (marked （示例）)
 
     @property
     def coverage(self):
@@ -104,6 +105,7 @@ def region_progress(region):
         row.townships_with_service += report.townships_with_service or 0
         row.registered += report.registered_clients
         row.standard += report.standard_service_clients
+        row.is_sample = row.is_sample or report.is_sample
     for year, target in targets.items():
         by_year[year].coverage_target = target.coverage_pct
         by_year[year].rate_target = target.standard_service_rate_pct

@@ -24,15 +24,13 @@ def home_context(home):
     policies = ordered_for_site(PolicyPage.objects.live().descendant_of(home), home.region)[:5]
     progress_page = first_live(ProgressPage, home)
     progress_region = home.region or (progress_page.region if progress_page else None)
-    progress = region_progress(progress_region) if progress_region else None
     return {
         "latest_cases": cases,
         "latest_outreach": outreach,
         "latest_policies": policies,
         "hotlines": list(hotlines_for(home.region)[:3]),
         "fallback_hotline": FALLBACK_HOTLINE,
-        "progress_summary": progress.latest if progress else None,
-        "progress_is_sample": bool(progress and progress.is_sample),
+        "progress_summary": region_progress(progress_region).latest if progress_region else None,
         "progress_region": progress_region,
         "links": {
             "directory": first_live(DirectoryPage, home), "prices": first_live(PriceIndexPage, home),

@@ -43,9 +43,11 @@ class JointMeetingPage(PortalPage):
                     Prefetch("responsibilities", queryset=TaskResponsibility.objects.select_related("kind").order_by("position"))
                 )
             )
-        # Overdue flags are for the back office; the public page shows the plan's
-        # time nodes and each task's progress in public wording (Task.public_status).
-        context.update({"meeting": meeting, "plan": plan, "today": timezone.localdate(), "tasks": tasks})
+        today = timezone.localdate()
+        context.update({
+            "meeting": meeting, "plan": plan, "today": today,
+            "tasks": [(task, task.is_overdue_on(today)) for task in tasks],
+        })
         return context
 
 
