@@ -157,6 +157,16 @@ def test_section_pages_need_no_publication_date(site, people):
     assert "政策文件" not in subjects(people["editor"], "metadata")
 
 
+def test_a_draft_for_comment_needs_only_its_publication_date(site, people):
+    home, sections = site
+    draft = add(sections["policies"], PolicyPage(title="方案（征求意见稿）", slug="draft", issuer="民政局",
+                                                 status=PolicyStatus.CONSULTATION))
+    assert "方案（征求意见稿）：政策文件缺少发布日期" in problems(people["editor"], "metadata")
+    draft.published_date = datetime.date(2025, 3, 5)
+    draft.save()
+    assert not [p for p in problems(people["editor"], "metadata") if p.startswith("方案（征求意见稿）")]
+
+
 def test_a_policy_without_number_or_dates_is_listed_until_complete(site, people):
     home, sections = site
     policy = add(sections["policies"], PolicyPage(title="实施意见", slug="yijian", issuer="民政厅"))
