@@ -38,6 +38,7 @@ class Line:
     text: str  # stripped
     indented: bool
     markdown_heading: bool
+    signature: bool = False  # a 落款 line: the names just above a date line, or the date
 
 
 @dataclass
@@ -56,10 +57,25 @@ def _lines(raw):
         yield Line(text=body.strip(), indented=indented, markdown_heading=markdown)
 
 
+def _signature_lines(lines):
+    """Mark the 落款: a date line and up to SIGN_MAX_LINES short lines without
+    punctuation right above it (the issuing bodies), so none is joined to another."""
+    for i, line in enumerate(lines):
+        if not _SIGN_DATE_RE.match(line.text):
+            continue
+        line.signature = True
+        for above in reversed(lines[max(0, i - SIGN_MAX_LINES):i]):
+            if above.markdown_heading or len(above.text) > 40 or _SENTENCE_MARKS & set(above.text):
+                break
+            above.signature = True
+    return lines
+
+
 def _standalone(line):
     text = line.text
     return (
-        line.markdown_heading
+        line.signature
+        or line.markdown_heading
         or bool(_SPACED_RE.search(text))
         or bool(_DATE_RE.match(text))
         or bool(_DOC_NUMBER_RE.match(text))
@@ -88,11 +104,11 @@ def reflow(raw):
     """The document as a list of Blocks."""
     paragraphs = []  # [text, markdown_heading]
     open_paragraph = False
-    for line in _lines(raw):
+    for line in _signature_lines(list(_lines(raw))):
         if open_paragraph and not _starts_new(line):
             paragraphs[-1][0] += line.text
         else:
-            paragraphs.append([line.text, line.markdown_heading])
+            paragraphs.append([line.text, line.markdown_heading, line.signature])
         current = paragraphs[-1][0]
         open_paragraph = (
             not line.markdown_heading
@@ -102,22 +118,10 @@ def reflow(raw):
             and not (len(current) <= 60 and _TITLE_END_RE.search(current))
         )
     blocks = []
-    for text, markdown in paragraphs:
-        kind = "h2" if markdown else (_is_heading(text) or "p")
+    for text, markdown, signature in paragraphs:
+        kind = "h2" if markdown else ("sign" if signature else (_is_heading(text) or "p"))
         blocks.append(Block(kind=kind, text=text))
-    _mark_signatures(blocks)
     return blocks
-
-
-def _mark_signatures(blocks):
-    for i, block in enumerate(blocks):
-        if block.kind != "p" or not _SIGN_DATE_RE.match(block.text):
-            continue
-        block.kind = "sign"
-        for above in reversed(blocks[max(0, i - SIGN_MAX_LINES):i]):
-            if above.kind != "p" or len(above.text) > 80 or _SENTENCE_MARKS & set(above.text):
-                break
-            above.kind = "sign"
 
 
 def visible_characters(text):
