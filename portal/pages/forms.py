@@ -5,7 +5,7 @@ suffix instead of an error.
 Why pinyin: Wagtail derives the slug from the title, keeping Chinese
 characters, so a case title became a 200-character percent-encoded URL.
 
-Why: Wagtail's autosave creates the page (a draft) as soon as an editor starts
+Why the suffix: Wagtail's autosave creates the page (a draft) as soon as an editor starts
 typing; an editor who leaves and starts again with the same title meets the
 first draft's slug and, without this, the error "The slug '…' is already in use".
 """
@@ -57,7 +57,9 @@ def pinyin_slug(text, max_length=PINYIN_SLUG_MAX_LENGTH):
         if len(longer) > max_length:
             break
         slug = longer
-    return slug or parts[0][:max_length] if parts else ""
+    if not parts:
+        return ""
+    return slug or parts[0][:max_length]
 
 
 def wants_pinyin(slug, page):

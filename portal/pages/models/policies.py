@@ -21,14 +21,16 @@ class PolicyStatus(models.TextChoices):
 
 
 def ordered_for_site(policies, region):
-    """The site's own policies first (its region, the regions above it and below
+    """The policies that apply to the site's own region first (national ones,
+    without 适用地区, and those of its region, the regions above it and below
     it), then the others; within each, newest first by the document's own date
     (成文日期, else 发布日期), undated ones last."""
     order = []
     if region is not None:
         codes = [code for code in region.path.split("/") if code]
         policies = policies.annotate(elsewhere=Case(
-            When(Q(region__code__in=codes) | Q(region__path__startswith=region.path), then=Value(0)),
+            When(Q(region__isnull=True) | Q(region__code__in=codes) | Q(region__path__startswith=region.path),
+                 then=Value(0)),
             default=Value(1), output_field=IntegerField()))
         order.append("elsewhere")
     policies = policies.annotate(document_date=Coalesce("written_date", "published_date"))
@@ -39,7 +41,7 @@ def site_region(page):
     """The region a site is about: its home page's 本站区划."""
     from .home import HomePage
 
-    home = HomePage.objects.ancestor_of(page, inclusive=True).only("region").first()
+    home = HomePage.objects.ancestor_of(page, inclusive=True).select_related("region").first()
     return home.region if home is not None else None
 
 
