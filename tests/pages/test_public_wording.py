@@ -129,3 +129,15 @@ def test_real_figures_are_not_marked(site_demo, client):
     ReportingRound.objects.update(is_sample=False)
     cache.clear()
     assert "示例数据" not in html_of(client, "/jinzhan/")
+
+
+def test_a_national_policy_counts_as_the_sites_own(site_demo):
+    from portal.pages.models.policies import ordered_for_site
+
+    national = PolicyPage.objects.get(document_number="吉民发〔2018〕70号")
+    national.region = None
+    national.save()
+    titles = [p.title for p in ordered_for_site(PolicyPage.objects.all(), site_demo.region)]
+    assert titles.index(national.title) < titles.index(next(t for t in titles if "如皋" in t))
+    # Without a site region: newest first by the document's date, the undated draft last.
+    assert "征求意见稿" in [p.title for p in ordered_for_site(PolicyPage.objects.all(), None)][-1]
