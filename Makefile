@@ -42,11 +42,16 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # The browser tests drive Debian's Chromium; it is installed from Debian's
-# packages when missing (CI and developers run as root on these machines).
+# packages when missing (CI and developers run as root on these machines),
+# with Debian's Noto CJK fonts so the screenshots the tests save under
+# test-artifacts/screens/ show Chinese rather than boxes.
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed" || { \
+		echo "Installing Debian's fonts-noto-cjk for the browser screenshots"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 
 demo: install
 	$(BIN)/python manage.py migrate --noinput
@@ -67,4 +72,4 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media static_collected node_modules
+	rm -rf $(VENV) db.sqlite3 media static_collected node_modules test-artifacts

@@ -84,6 +84,16 @@ class NoticeBlock(blocks.StructBlock):
         template = "blocks/notice.html"
 
 
+class SignatureBlock(blocks.TextBlock):
+    """落款: the issuing bodies and the date, right-aligned as in a 公文."""
+
+    class Meta:
+        label = "落款"
+        icon = "edit"
+        template = "blocks/signature.html"
+        help_text = "发文机关署名和成文日期，每行一项；显示时右对齐。"
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = HeadingBlock()
     paragraph = ParagraphBlock()
@@ -92,6 +102,7 @@ class BodyBlock(blocks.StreamBlock):
     call_to_action = CallToActionBlock()
     attachment = AttachmentBlock()
     notice = NoticeBlock()
+    signature = SignatureBlock()
 
 
 class AttachmentsBlock(blocks.StreamBlock):

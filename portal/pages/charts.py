@@ -10,7 +10,7 @@ WIDTH = 560
 HEIGHT = 260
 LEFT = 48
 RIGHT = 16
-TOP = 16
+TOP = 28  # room above a 100 % bar for its value label
 BOTTOM = 40
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 

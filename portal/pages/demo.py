@@ -31,6 +31,7 @@ from .models import (
     OutreachPage,
     PolicyIndexPage,
     PolicyPage,
+    PolicyStatus,
     PriceIndexPage,
     ProgressPage,
     RegionReviewTask,
@@ -86,12 +87,13 @@ def heading(text, level="h2"):
     return ("heading", {"text": text, "level": level})
 
 
-def child(parent, model, slug, **fields):
-    """The child page with ``slug``, created live when missing."""
+def child(parent, model, slug, published_at=None, **fields):
+    """The child page with ``slug``, created live when missing (published at
+    ``published_at``, else now)."""
     existing = Page.objects.child_of(parent).filter(slug=slug).first()
     if existing is not None:
         return existing.specific
-    return parent.add_child(instance=live(model(slug=slug, **fields)))
+    return parent.add_child(instance=live(model(slug=slug, **fields), published_at))
 
 
 def live(page, published_at=None):
@@ -166,19 +168,23 @@ def load_identity(site):
         identity.save()
 
 
-# The five seed documents: file, title, 文号, 发文机关, 成文日期, 发布(印发)日期, region code.
+# The five seed documents: file, title, 文号, 发文机关, 成文日期, 发布(印发)日期, region code, 效力状态.
+# The dates are the documents' own: 吉民发〔2018〕70号 carries only "2018年12月12日印发"
+# (the seeds' README dates it 2018-12-12 too), so that day is both; the 鞍山 draft is undated.
 POLICIES = [
     ("000_469bc84535055b8b.txt", "关于印发《“精康融合行动”实施方案》的通知", "吉民发〔2023〕40号",
-     "吉林省民政厅 吉林省财政厅 吉林省卫生健康委 吉林省残疾人联合会", datetime.date(2023, 7, 19), None, "220000"),
+     "吉林省民政厅 吉林省财政厅 吉林省卫生健康委 吉林省残疾人联合会", datetime.date(2023, 7, 19), None, "220000",
+     PolicyStatus.VALID),
     ("001_383ae524bc4580b6.txt", "关于加快精神障碍社区康复服务发展的实施意见", "吉民发〔2018〕70号",
-     "吉林省民政厅 吉林省财政厅 吉林省卫生健康委员会 吉林省残疾人联合会", None, datetime.date(2018, 12, 12), "220000"),
+     "吉林省民政厅 吉林省财政厅 吉林省卫生健康委员会 吉林省残疾人联合会", datetime.date(2018, 12, 12),
+     datetime.date(2018, 12, 12), "220000", PolicyStatus.VALID),
     ("002_a4bf5289a5b33f0f.txt", "鞍山市“精康融合行动”方案(2023-2025)（征求意见稿）", "",
-     "鞍山市民政局", None, None, "210300"),
+     "鞍山市民政局", None, None, "210300", PolicyStatus.CONSULTATION),
     ("003_d697f0713c113117.txt", "关于推进本市精神障碍社区康复服务发展的实施意见", "沪民残福发〔2023〕4号",
      "上海市民政局 上海市财政局 上海市卫生健康委员会 上海市公安局 上海市人力资源和社会保障局 上海市残疾人联合会",
-     datetime.date(2023, 10, 7), datetime.date(2023, 10, 16), "310000"),
+     datetime.date(2023, 10, 7), datetime.date(2023, 10, 16), "310000", PolicyStatus.VALID),
     ("004_cf0aeec29d121fb6.txt", "关于印发《如皋市精神障碍社区康复服务项目试点实施方案》的通知", "",
-     "如皋市人民政府办公室", datetime.date(2025, 6, 5), datetime.date(2025, 6, 5), "320682"),
+     "如皋市人民政府办公室", datetime.date(2025, 6, 5), datetime.date(2025, 6, 5), "320682", PolicyStatus.VALID),
 ]
 
 
@@ -187,17 +193,25 @@ def policy_body(text):
     for block in reflow(text):
         if block.kind == "p":
             body.append(paragraph(block.text))
+        elif block.kind == "sign":
+            # Consecutive 落款 lines (names, then the date) make one block.
+            if body and body[-1][0] == "signature":
+                body[-1] = ("signature", f"{body[-1][1]}\n{block.text}")
+            else:
+                body.append(("signature", block.text))
         else:
             body.append(heading(block.text, block.kind))
     return body
 
 
 def load_policies(index):
-    for number, (filename, title, doc_number, issuer, written, published, code) in enumerate(POLICIES, start=1):
+    for number, (filename, title, doc_number, issuer, written, published, code, status) in enumerate(POLICIES, start=1):
         text = (SEEDS_DIR / filename).read_text(encoding="utf-8")
+        # Posted on the document's own date (发布, else 成文); the undated draft when loaded.
+        document_date = published or written
         child(index, PolicyPage, f"policy-{number}", title=title, document_number=doc_number, issuer=issuer,
               written_date=written, published_date=published, region=region(code), body=policy_body(text),
-              summary="")
+              summary="", status=status, published_at=on_date(document_date) if document_date else None)
 
 
 OUTREACH = [

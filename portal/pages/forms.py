@@ -1,14 +1,25 @@
-"""The admin form every page type of the portal starts from: a slug already
-used by a sibling gets a suffix instead of an error.
+"""The admin form every page type of the portal starts from: a Chinese slug
+of a new page becomes pinyin, and a slug already used by a sibling gets a
+suffix instead of an error.
 
-Why: Wagtail's autosave creates the page (a draft) as soon as an editor starts
+Why pinyin: Wagtail derives the slug from the title, keeping Chinese
+characters, so a case title became a 200-character percent-encoded URL.
+
+Why the suffix: Wagtail's autosave creates the page (a draft) as soon as an editor starts
 typing; an editor who leaves and starts again with the same title meets the
 first draft's slug and, without this, the error "The slug '…' is already in use".
 """
 
+import re
+
+import rjieba
+from django.utils.text import slugify
+from pypinyin import lazy_pinyin
 from wagtail.admin.forms import WagtailAdminPageForm
 
 SLUG_MAX_LENGTH = 255
+PINYIN_SLUG_MAX_LENGTH = 60  # whole words only: "tongban-zhichi-rang-kangfuzhe-zouchu-jiamen"
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 SLUG_SUFFIXED = (
     "缩略名（网址中的页面名称）“{old}”已被本栏目下的另一个页面使用（可能是之前没写完、被自动保存的草稿），"
     "已自动改为“{new}”。如需使用原缩略名，请先删除那个页面或改掉它的缩略名，再改回来。"
@@ -34,9 +45,37 @@ def unique_slug(slug, parent_page, page=None):
     return candidate
 
 
+def pinyin_slug(text, max_length=PINYIN_SLUG_MAX_LENGTH):
+    """An ASCII slug for Chinese ``text``: each word (rjieba, the search's
+    segmenter) in toneless pinyin, words joined by hyphens, Latin letters and
+    digits kept, cut at a word boundary within ``max_length``."""
+    words = [slugify("".join(lazy_pinyin(word))) for word in rjieba.cut(text)]
+    parts = [part for word in words for part in word.split("-") if part]
+    slug = ""
+    for part in parts:
+        longer = f"{slug}-{part}" if slug else part
+        if len(longer) > max_length:
+            break
+        slug = longer
+    if not parts:
+        return ""
+    return slug or parts[0][:max_length]
+
+
+def wants_pinyin(slug, page):
+    """A slug with Chinese characters on a page never published: once a page
+    has been public its address stays as it is (links to it must keep working)."""
+    return bool(HAN.search(slug)) and (page is None or page.first_published_at is None)
+
+
 class PortalPageForm(WagtailAdminPageForm):
     def clean(self):
         slug = self.cleaned_data.get("slug")
+        if slug and wants_pinyin(slug, self.instance):
+            pinyin = pinyin_slug(slug)
+            if pinyin:
+                slug = self.cleaned_data["slug"] = pinyin
+                self.instance.slug_transliterated = True
         if slug and self.parent_page is not None:
             free = unique_slug(slug, self.parent_page, self.instance)
             if free != slug:
@@ -48,6 +87,6 @@ class PortalPageForm(WagtailAdminPageForm):
     def get_field_updates_for_resave(self):
         # An autosave sends the new slug back to the open editor, so its next save agrees.
         updates = list(super().get_field_updates_for_resave())
-        if getattr(self.instance, "slug_suffixed_from", None):
+        if getattr(self.instance, "slug_suffixed_from", None) or getattr(self.instance, "slug_transliterated", False):
             updates.append(("slug", self.instance.slug))
         return updates

@@ -32,6 +32,7 @@ class YearProgress:
     coverage_target: Decimal | None = None
     rate_target: Decimal | None = None
     unit: str = CoverageUnit.COUNTY
+    is_sample: bool = False  # a figure of the year comes from a demo round (marked （示例）)
 
     @property
     def coverage(self):
@@ -71,6 +72,7 @@ class RegionProgress:
     latest_period: str = ""
     reviewed_by: str = ""  # "市级": who approved the latest period's figures
     sources: list = field(default_factory=list)  # the rounds they were reported in
+    is_sample: bool = False  # any figure shown comes from a demo round (marked （示例）)
 
     @property
     def latest(self):
@@ -103,10 +105,12 @@ def region_progress(region):
         row.townships_with_service += report.townships_with_service or 0
         row.registered += report.registered_clients
         row.standard += report.standard_service_clients
+        row.is_sample = row.is_sample or report.is_sample
     for year, target in targets.items():
         by_year[year].coverage_target = target.coverage_pct
         by_year[year].rate_target = target.standard_service_rate_pct
     result = RegionProgress(region=region, unit=unit, years=[by_year[y] for y in years])
+    result.is_sample = any(r.is_sample for r in latest_in_year.values())
     latest = max(((r.year, HALF_ORDER[r.half]) for r in latest_in_year.values()), default=None)
     if latest:
         year, half = latest

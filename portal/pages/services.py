@@ -12,7 +12,7 @@ def home_context(home):
     from portal.supervision.models import FALLBACK_HOTLINE
 
     from .models.directory import DirectoryPage, PriceIndexPage
-    from .models.policies import PolicyIndexPage, PolicyPage
+    from .models.policies import PolicyIndexPage, PolicyPage, ordered_for_site
     from .models.progress import ProgressPage
     from .models.supervision import SupervisionPage, hotlines_for
     from .progress import region_progress
@@ -21,7 +21,7 @@ def home_context(home):
              .order_by("-first_published_at")[:3])
     outreach = (OutreachPage.objects.live().descendant_of(home).select_related("category", "cover_image")
                 .order_by("-date", "-pk")[:4])
-    policies = PolicyPage.objects.live().descendant_of(home).order_by("-written_date")[:5]
+    policies = ordered_for_site(PolicyPage.objects.live().descendant_of(home), home.region)[:5]
     progress_page = first_live(ProgressPage, home)
     progress_region = home.region or (progress_page.region if progress_page else None)
     return {

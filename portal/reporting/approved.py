@@ -23,6 +23,7 @@ class ApprovedFigures:
     standard_service_clients: int
     reviewed_by_level: str  # "市级" / "省级"
     source: str  # the round's title
+    is_sample: bool = False  # reported in a demo round: invented figures
 
 
 def approved_county_figures(region):
@@ -48,7 +49,7 @@ def approved_county_figures(region):
             townships_with_service=row.townships_with_service, registered_clients=row.registered_clients,
             standard_service_clients=row.standard_service_clients,
             reviewed_by_level=LEVEL_NAMES.get(row.submission.round.region.level, ""),
-            source=str(row.submission.round),
+            source=str(row.submission.round), is_sample=row.submission.round.is_sample,
         )
         for _own, row in best.values()
     ]

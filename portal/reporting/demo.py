@@ -162,4 +162,5 @@ def load_rounds():
         load_history(anshan)
         load_current(anshan)
         load_province_round()
+        ReportingRound.objects.filter(title__endswith=SAMPLE).update(is_sample=True)
     return ReportingRound.objects.filter(region__code__in=[ANSHAN, LIAONING]).count()

@@ -73,6 +73,9 @@ class ReportingRound(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    # Set by the demo loader: figures approved in a sample round are invented,
+    # and the public site marks them （示例） like every other invented item.
+    is_sample = models.BooleanField("示例数据", default=False, editable=False)
 
     objects = ReportingRoundQuerySet.as_manager()
 

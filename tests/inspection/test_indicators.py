@@ -157,6 +157,16 @@ def test_section_pages_need_no_publication_date(site, people):
     assert "政策文件" not in subjects(people["editor"], "metadata")
 
 
+def test_a_draft_for_comment_needs_only_its_publication_date(site, people):
+    home, sections = site
+    draft = add(sections["policies"], PolicyPage(title="方案（征求意见稿）", slug="draft", issuer="民政局",
+                                                 status=PolicyStatus.CONSULTATION))
+    assert "方案（征求意见稿）：政策文件缺少发布日期" in problems(people["editor"], "metadata")
+    draft.published_date = datetime.date(2025, 3, 5)
+    draft.save()
+    assert not [p for p in problems(people["editor"], "metadata") if p.startswith("方案（征求意见稿）")]
+
+
 def test_a_policy_without_number_or_dates_is_listed_until_complete(site, people):
     home, sections = site
     policy = add(sections["policies"], PolicyPage(title="实施意见", slug="yijian", issuer="民政厅"))
@@ -326,16 +336,13 @@ def test_a_link_block_to_a_withdrawn_policy_must_say_so_in_its_text(site, people
     assert subjects(people["editor"], "expired") == []
 
 
-def test_a_past_event_still_labelled_as_coming_is_listed_until_relabelled(site, people):
+def test_a_past_event_is_labelled_by_its_date_so_nothing_needs_relabelling(site, people):
     home, sections = site
-    event = article(sections["outreach"], "有爱市集", kind=OutreachKind.EVENT, place="社区广场",
-                    date=timezone.localdate() - datetime.timedelta(days=2))
-    article(sections["outreach"], "下周活动", kind=OutreachKind.EVENT, place="社区广场",
-            date=timezone.localdate() + datetime.timedelta(days=7))
-    assert problems(people["editor"], "expired") == [
-        f"有爱市集：活动日期 {event.date:%Y-%m-%d} 已过，仍标为“活动预告”"]
-    event.kind = OutreachKind.CAMPAIGN
-    event.save()
+    past = article(sections["outreach"], "有爱市集", kind=OutreachKind.EVENT, place="社区广场",
+                   date=timezone.localdate() - datetime.timedelta(days=2))
+    coming = article(sections["outreach"], "下周活动", kind=OutreachKind.EVENT, place="社区广场",
+                     date=timezone.localdate() + datetime.timedelta(days=7))
+    assert (past.kind_label, coming.kind_label) == ("活动回顾", "活动预告")
     assert subjects(people["editor"], "expired") == []
 
 

@@ -75,13 +75,21 @@ def test_the_five_seed_policies_are_loaded_verbatim(site_demo):
     for policy, seed in zip(policies, seeds):
         texts = []
         for block in policy.body:
-            texts.append(block.value["text"] if block.block_type == "heading" else strip_tags(block.value.source))
+            if block.block_type == "heading":
+                texts.append(block.value["text"])
+            elif block.block_type == "signature":
+                texts.append(block.value)
+            else:
+                texts.append(strip_tags(block.value.source))
         import html as htmllib
 
         text = re.sub(r"\s+", "", htmllib.unescape("".join(texts)))
         assert text == visible_characters(seed.read_text(encoding="utf-8")), policy.title
     shanghai = PolicyPage.objects.get(document_number="沪民残福发〔2023〕4号")
     assert str(shanghai.written_date) == "2023-10-07"
+    # The 落款 is its own block (right-aligned), the issuers above the date.
+    signatures = [b.value for b in shanghai.body if b.block_type == "signature"]
+    assert len(signatures) == 1 and signatures[0].endswith("2023年 10月 7日") and "上海市残疾人联合会" in signatures[0]
 
 
 def test_policy_list_filters_by_status(site_demo, client):

@@ -58,3 +58,12 @@ def test_the_seed_title_split_over_two_lines_is_joined():
     raw = SEEDS[4].read_text(encoding="utf-8")
     texts = [b.text for b in reflow(raw)]
     assert "关于印发《如皋市精神障碍社区康复服务项目试点实施方案》的通知" in texts
+
+
+def test_the_signature_lines_above_a_date_are_marked_and_kept_apart():
+    text = ("（三）加强督查指导。共同推进工作的持续发展。\n\n上 海 市 民 政 局 上 海 市 财 政 局\n\n"
+            "上海市卫生健康委员会 上 海 市 公 安 局\n\n2023年 10月 7日\n\n（此件主动公开）\n\n"
+            "上海市民政局办公室 2023年 10月 16日印发\n")
+    assert [b.kind for b in reflow(text)] == ["p", "sign", "sign", "sign", "p", "p"]
+    # A sentence right above a date is body text, not a signature.
+    assert [b.kind for b in reflow("请结合实际抓好贯彻落实。\n2025年6月5日\n")] == ["p", "sign"]

@@ -1,15 +1,16 @@
-"""过期内容仍作现行展示: withdrawn policies and past events presented as current.
+"""过期内容仍作现行展示: withdrawn policies presented as current.
 
-- a live public page links to a policy marked 废止 without saying so: neither
-  the link's text nor the words right after it (nor, for a link block, its
-  title and text) mention 废止/失效;
-- an event (活动预告) whose date has passed is still labelled 预告.
+A live public page links to a policy marked 废止 without saying so: neither
+the link's text nor the words right after it (nor, for a link block, its
+title and text) mention 废止/失效.
+
+Past events need no check: the site labels an event 活动预告 only until its
+date and 活动回顾 after (OutreachPage.kind_label).
 """
 
-from django.utils import timezone
 from wagtail.models import Page
 
-from portal.pages.models import OutreachKind, OutreachPage, PolicyPage, PolicyStatus
+from portal.pages.models import PolicyPage, PolicyStatus
 
 from ..indicators import Indicator, page_item
 from ..references import references_from, target_ids, text_around
@@ -37,22 +38,14 @@ def withdrawn_policy_links(scope):
     return items
 
 
-def past_events(scope):
-    today = timezone.localdate()
-    events = (OutreachPage.objects.filter(pk__in=scope.live_public_pages.values("pk"), kind=OutreachKind.EVENT,
-                                          date__lt=today).order_by("date"))
-    return [page_item(event, f"活动日期 {event.date:%Y-%m-%d} 已过，仍标为“{event.get_kind_display()}”")
-            for event in events]
-
-
 def find(scope):
-    return withdrawn_policy_links(scope) + past_events(scope)
+    return withdrawn_policy_links(scope)
 
 
 INDICATOR = Indicator(
     code="expired",
     label="过期内容仍作现行展示",
     single_veto=False,
-    basis="链接已废止、失效的文件时应注明；已举办的活动不应再标为“活动预告”。",
+    basis="链接已废止、失效的文件时应注明（已举办的活动由网站自动标为“活动回顾”）。",
     find=find,
 )

@@ -4,7 +4,7 @@
   the PubDate meta tag: ``is_article``) has one, not in the future; a policy
   also its own 发布日期, and an article's date is not in the future (an
   event's date may be);
-- a policy has its 文号 and 成文日期;
+- a policy has its 文号 and 成文日期 (a 征求意见稿 has neither yet: only its 发布日期);
 - an image shown on a live page has alt text: a cover image its 题图替代文字,
   an image block its 替代文字 unless ticked 装饰性图片. (The public pages take
   alt text from the page, never from the image library's 描述, so that is
@@ -17,7 +17,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, get_page_models
 
-from portal.pages.models import CasePage, OutreachKind, OutreachPage, PolicyPage
+from portal.pages.models import CasePage, OutreachKind, OutreachPage, PolicyPage, PolicyStatus
 
 from ..content import images_without_alt
 from ..indicators import Indicator, page_item
@@ -49,8 +49,9 @@ def page_problems(scope, now):
     policies = PolicyPage.objects.filter(pk__in=pages.values("pk"))
     for policy in policies.filter(Q(document_number="") | Q(written_date__isnull=True) | Q(published_date__isnull=True)
                                   | Q(published_date__gt=today)):
-        missing = [label for label, empty in (("文号", not policy.document_number.strip()),
-                                              ("成文日期", policy.written_date is None),
+        draft = policy.status == PolicyStatus.CONSULTATION
+        missing = [label for label, empty in (("文号", not draft and not policy.document_number.strip()),
+                                              ("成文日期", not draft and policy.written_date is None),
                                               ("发布日期", policy.published_date is None)) if empty]
         if missing:
             add(policy.pk, "政策文件缺少" + "、".join(missing))

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -36,7 +37,7 @@ class OutreachCategory(models.Model):
 class OutreachKind(models.TextChoices):
     ARTICLE = "article", "文章"
     CAMPAIGN = "campaign", "宣传活动"
-    EVENT = "event", "活动预告"
+    EVENT = "event", "活动"
 
 
 class OutreachPageTag(TaggedItemBase):
@@ -113,9 +114,17 @@ class OutreachPage(PortalPage):
         verbose_name = "宣传文章与活动"
         verbose_name_plural = "宣传文章与活动"
 
+    @property
+    def kind_label(self):
+        """What the public sees: an event is 活动预告 until its day and 活动回顾 after,
+        so a past event is never announced as coming (no editor has to relabel it)."""
+        if self.kind == OutreachKind.EVENT:
+            return "活动预告" if self.date >= timezone.localdate() else "活动回顾"
+        return self.get_kind_display()
+
     def clean(self):
         super().clean()
         require_alt_text(self.cover_image, self.cover_alt)
         if self.kind == OutreachKind.EVENT and not self.place.strip():
 
-            raise ValidationError({"place": "活动预告请填写活动地点。"})
+            raise ValidationError({"place": "活动请填写活动地点。"})

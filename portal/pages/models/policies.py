@@ -2,6 +2,8 @@
 
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.api import APIField
@@ -13,7 +15,34 @@ from .base import PortalPage
 
 class PolicyStatus(models.TextChoices):
     VALID = "valid", "有效"
+    # A draft published for comment has no force yet: it is not 有效.
+    CONSULTATION = "consultation", "征求意见稿"
     REPEALED = "repealed", "废止"
+
+
+def ordered_for_site(policies, region):
+    """The policies that apply to the site's own region first (national ones,
+    without 适用地区, and those of its region, the regions above it and below
+    it), then the others; within each, newest first by the document's own date
+    (成文日期, else 发布日期), undated ones last."""
+    order = []
+    if region is not None:
+        codes = [code for code in region.path.split("/") if code]
+        policies = policies.annotate(elsewhere=Case(
+            When(Q(region__isnull=True) | Q(region__code__in=codes) | Q(region__path__startswith=region.path),
+                 then=Value(0)),
+            default=Value(1), output_field=IntegerField()))
+        order.append("elsewhere")
+    policies = policies.annotate(document_date=Coalesce("written_date", "published_date"))
+    return policies.order_by(*order, F("document_date").desc(nulls_last=True), "-pk")
+
+
+def site_region(page):
+    """The region a site is about: its home page's 本站区划."""
+    from .home import HomePage
+
+    home = HomePage.objects.ancestor_of(page, inclusive=True).select_related("region").first()
+    return home.region if home is not None else None
 
 
 class PolicyIndexPage(PortalPage):
@@ -29,7 +58,7 @@ class PolicyIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        policies = PolicyPage.objects.child_of(self).live().order_by("-written_date", "-pk")
+        policies = ordered_for_site(PolicyPage.objects.child_of(self).live(), site_region(self))
         status = request.GET.get("status", "")
         if status in PolicyStatus.values:
             policies = policies.filter(status=status)
@@ -44,7 +73,7 @@ class PolicyPage(PortalPage):
     issuer = models.CharField("发文机关", max_length=200)
     written_date = models.DateField("成文日期", null=True, blank=True)
     published_date = models.DateField("发布日期", null=True, blank=True)
-    status = models.CharField("效力状态", max_length=10, choices=PolicyStatus.choices, default=PolicyStatus.VALID)
+    status = models.CharField("效力状态", max_length=12, choices=PolicyStatus.choices, default=PolicyStatus.VALID)
     region = models.ForeignKey(
         "registry.Region", verbose_name="适用地区", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )

@@ -88,6 +88,15 @@ class TaskStatus(models.TextChoices):
     DONE = "done", "已完成"
 
 
+# How the public site words a task's status: a plan published to citizens says
+# what is under way, not which office is late (已逾期 is back-office only).
+PUBLIC_STATUS = {
+    TaskStatus.NOT_STARTED: "待推进",
+    TaskStatus.IN_PROGRESS: "推进中",
+    TaskStatus.DONE: "已完成",
+}
+
+
 class TaskQuerySet(RegionScopedQuerySet):
     def overdue(self, today=None):
         """The same rule as Task.is_overdue_on, as a query."""
@@ -179,6 +188,10 @@ class Task(ClusterableModel):
         if self.is_ongoing:
             return self.status == TaskStatus.NOT_STARTED
         return True
+
+    @property
+    def public_status(self):
+        return PUBLIC_STATUS[self.status]
 
     @property
     def is_overdue(self):
