@@ -9,6 +9,7 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 from wagtail.search import index
 
+from .. import cache
 from ..forms import PortalPageForm
 
 
@@ -58,6 +59,9 @@ class PortalPage(Page):
 
     # Detail pages carry ArticleTitle/PubDate; section pages only ColumnName.
     is_article = False
+    # What the page shows besides pages (navigation, lists, the footer): the page
+    # cache keeps it until one of these topics changes (portal/pages/cache.py).
+    cache_topics = (cache.PAGES,)
 
     class Meta:
         abstract = True
@@ -73,6 +77,9 @@ class PortalPage(Page):
     @property
     def pub_date(self):
         return format_pub_date(self.first_published_at or self.latest_revision_created_at)
+
+    def cache_topics_for(self):
+        return self.cache_topics
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

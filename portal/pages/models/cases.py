@@ -17,6 +17,7 @@ from portal.registry import access
 from portal.registry.forms import limit_choices_to_scope
 from portal.registry.models import RegionScopedQuerySet
 
+from .. import cache
 from ..blocks import BodyBlock, GalleryBlock
 from ..forms import PortalPageForm
 from .base import PortalPage, require_alt_text
@@ -58,6 +59,12 @@ class CaseIndexPage(PortalPage):
 
     class Meta:
         verbose_name = "优秀案例栏目"
+
+    def cache_topics_for(self):
+        # The list names the cases' institutions: those, or an import, refresh it.
+        ids = (CasePage.objects.child_of(self).live().exclude(institution=None)
+               .order_by().values_list("institution_id", flat=True).distinct())
+        return self.cache_topics + (cache.INSTITUTIONS_BULK,) + tuple(f"institution:{pk}" for pk in sorted(ids))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -132,6 +139,12 @@ class CasePage(PortalPage):
     parent_page_types = ["pages.CaseIndexPage"]
     subpage_types = []
     is_article = True
+
+    def cache_topics_for(self):
+        # The institution's name is shown: that one institution, or an import, refreshes the page.
+        if self.institution_id:
+            return self.cache_topics + (f"institution:{self.institution_id}", cache.INSTITUTIONS_BULK)
+        return self.cache_topics
 
     class Meta:
         verbose_name = "优秀案例"

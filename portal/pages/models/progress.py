@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from .. import cache
 from .base import PortalPage
 
 
@@ -19,6 +20,7 @@ class JointMeetingPage(PortalPage):
     content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
     search_fields = PortalPage.search_fields + [index.SearchField("intro")]
     subpage_types = []
+    cache_topics = (cache.PAGES, cache.TASKS)
 
     class Meta:
         verbose_name = "联席会议与任务分工"
@@ -60,6 +62,7 @@ class ProgressPage(PortalPage):
     content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
     search_fields = PortalPage.search_fields + [index.SearchField("intro")]
     subpage_types = []
+    cache_topics = (cache.PAGES, cache.PROGRESS)
 
     class Meta:
         verbose_name = "工作进展"
