@@ -4,6 +4,7 @@ the site identity shown in the footer."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
@@ -94,17 +95,21 @@ class PortalPage(Page):
 
 
 def section_pages(request):
-    """The top navigation: live, in-menu children of the site's root page."""
+    """The top navigation: live, in-menu children of the site's root page.
+
+    Lazy: a navigation served from the fragment cache costs no query.
+    """
+    cached = getattr(request, "_portal_sections", None)
+    if cached is None:
+        cached = request._portal_sections = SimpleLazyObject(lambda: _load_sections(request))
+    return cached
+
+
+def _load_sections(request):
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
-    if site is None:
-        return []
-    cached = getattr(request, "_portal_sections", None)
-    if cached is None:
-        cached = list(site.root_page.get_children().live().in_menu())
-        request._portal_sections = cached
-    return cached
+    return list(site.root_page.get_children().live().in_menu()) if site is not None else []
 
 
 def require_alt_text(image, alt_text, field="cover_alt"):
