@@ -21,11 +21,11 @@ def home_context(home):
     from .models.supervision import SupervisionPage, hotlines_for
     from .progress import region_progress
 
-    cases = (CasePage.objects.live().descendant_of(home).select_related("region", "cover_image")
+    cases = (CasePage.objects.live().descendant_of(home).defer_streamfields().select_related("region", "cover_image")
              .order_by("-first_published_at")[:3])
-    outreach = (OutreachPage.objects.live().descendant_of(home).select_related("category", "cover_image")
+    outreach = (OutreachPage.objects.live().descendant_of(home).defer_streamfields().select_related("category", "cover_image")
                 .order_by("-date", "-pk")[:4])
-    policies = PolicyPage.objects.live().descendant_of(home).order_by("-written_date")[:5]
+    policies = PolicyPage.objects.live().descendant_of(home).defer_streamfields().order_by("-written_date")[:5]
     # Lazy, so that panels served from the fragment cache cost no query.
     @functools.cache
     def progress_page():

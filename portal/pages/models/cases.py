@@ -68,8 +68,8 @@ class CaseIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        cases = (CasePage.objects.child_of(self).live().select_related("region", "institution", "cover_image")
-                 .order_by("-year", "-first_published_at"))
+        cases = (CasePage.objects.child_of(self).live().defer_streamfields()
+                 .select_related("region", "institution", "cover_image").order_by("-year", "-first_published_at"))
         years = sorted(set(cases.values_list("year", flat=True)), reverse=True)
         year = request.GET.get("year", "")
         if year.isdigit() and int(year) in years:

@@ -29,7 +29,8 @@ class PolicyIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        policies = PolicyPage.objects.child_of(self).live().order_by("-written_date", "-pk")
+        # A list never shows the bodies: their JSON is not loaded.
+        policies = PolicyPage.objects.child_of(self).live().defer_streamfields().order_by("-written_date", "-pk")
         status = request.GET.get("status", "")
         if status in PolicyStatus.values:
             policies = policies.filter(status=status)
