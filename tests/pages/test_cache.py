@@ -190,3 +190,38 @@ def test_an_evicted_counter_never_serves_an_old_entry(site_demo, client):
     warm(client, "/zhengce/")
     cache.delete(page_cache._key(page_cache.PAGES))
     assert queries(client, "/zhengce/")[1] > 0
+
+
+def test_fragments_stay_warm_when_another_topic_changes(site_demo, client):
+    """Publishing a page misses the page cache, but the progress charts and the task table
+    (keyed on their own topics) come from the fragment cache."""
+    cold = {url: queries(client, url)[1] for url in ("/jinzhan/", "/lianxi/")}
+    client.get("/")
+    case = CasePage.objects.live().first()
+    case.title = "又一个新标题"
+    case.save_revision().publish()
+    for url, count in cold.items():
+        response, warm_count = queries(client, url)
+        assert response.status_code == 200 and 0 < warm_count < count, (url, warm_count, count)
+    # The home page's lists depend on pages: they show the new title.
+    assert "又一个新标题" in client.get("/").content.decode()
+
+
+def test_signed_in_users_and_previews_never_get_fragments(site_demo, client, superuser, rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    section = CasePage.objects.live().first().get_parent()
+    client.get("/zhengce/")  # caches the navigation fragment
+    # Behind the cache's back (no signal): the cached navigation still shows the old title …
+    type(section).objects.filter(pk=section.pk).update(title="改名的栏目")
+    page_cache.invalidate(page_cache.INSTITUTIONS)  # unrelated topic: fragments stay
+    client.cookies["elder"] = "1"  # another page-cache key, same navigation fragment
+    assert "改名的栏目" not in client.get("/zhengce/").content.decode()
+    # … a signed-in user's page is rendered afresh.
+    client.force_login(superuser)
+    assert "改名的栏目" in client.get("/zhengce/").content.decode()
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert page_cache.fragments_allowed(request)
+    request.is_preview = True
+    assert not page_cache.fragments_allowed(request)
