@@ -75,6 +75,8 @@ def site_identity(request):
     """The site's SiteIdentity (footer, meta tags), kept in the cache until a page or setting changes."""
     from ..models.base import SiteIdentity
 
+    if not hasattr(request, "get_host"):  # a template rendered without a request
+        return None
     if not (getattr(settings, "FRAGMENT_CACHE_ENABLED", True) and cache.fragments_allowed(request)):
         return SiteIdentity.for_request(request)
     key = f"pagecache:identity:{request.get_host()}:{cache.request_generations(request, (cache.PAGES,))[0]}"
