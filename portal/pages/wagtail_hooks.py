@@ -57,3 +57,11 @@ def bound_admin_api_offsets(router):
         if endpoint:
             name, viewset_class = endpoint
             router.register_endpoint(name, with_bounded_offsets(viewset_class))
+
+
+@hooks.register("before_serve_page")
+def declare_cache_topics(page, request, serve_args, serve_kwargs):
+    # What the page cache keys this response on (portal/pages/cache.py); a page
+    # type that declares nothing depends on every topic.
+    topics = getattr(page, "cache_topics_for", None)
+    request.portal_cache_topics = topics() if topics else None

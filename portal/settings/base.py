@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "portal.ops.two_factor.TwoFactorMiddleware",
     # Admin URLs naming a page outside the user's regions answer 404 (portal/pages/permissions.py).
     "portal.pages.permissions.PageScopeMiddleware",
-    # Whole-page cache for anonymous visitors, emptied on every publish.
+    # Whole-page cache for anonymous visitors, refreshed by topic (portal/pages/cache.py).
     "portal.pages.cache.PageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

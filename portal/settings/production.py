@@ -35,8 +35,9 @@ if REDIS_URL:
     CACHES["default"].setdefault("TIMEOUT", 300)
 else:
     # Each worker would keep its own page cache, and a publish would empty
-    # only one of them: without a shared cache, pages are not cached.
+    # only one of them: without a shared cache, pages and fragments are not cached.
     PAGE_CACHE_ENABLED = False
+    FRAGMENT_CACHE_ENABLED = False
 
 # HTTPS. Behind a proxy that terminates TLS, the proxy must set (and strip
 # any client-sent) X-Forwarded-Proto; without a proxy set BEHIND_TLS_PROXY=0.

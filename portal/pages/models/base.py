@@ -4,11 +4,13 @@ the site identity shown in the footer."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import Page
 from wagtail.search import index
 
+from .. import cache
 from ..forms import PortalPageForm
 
 
@@ -58,6 +60,9 @@ class PortalPage(Page):
 
     # Detail pages carry ArticleTitle/PubDate; section pages only ColumnName.
     is_article = False
+    # What the page shows besides pages (navigation, lists, the footer): the page
+    # cache keeps it until one of these topics changes (portal/pages/cache.py).
+    cache_topics = (cache.PAGES,)
 
     class Meta:
         abstract = True
@@ -74,6 +79,9 @@ class PortalPage(Page):
     def pub_date(self):
         return format_pub_date(self.first_published_at or self.latest_revision_created_at)
 
+    def cache_topics_for(self):
+        return self.cache_topics
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = section_pages(request)
@@ -87,17 +95,21 @@ class PortalPage(Page):
 
 
 def section_pages(request):
-    """The top navigation: live, in-menu children of the site's root page."""
+    """The top navigation: live, in-menu children of the site's root page.
+
+    Lazy: a navigation served from the fragment cache costs no query.
+    """
+    cached = getattr(request, "_portal_sections", None)
+    if cached is None:
+        cached = request._portal_sections = SimpleLazyObject(lambda: _load_sections(request))
+    return cached
+
+
+def _load_sections(request):
     from wagtail.models import Site
 
     site = Site.find_for_request(request)
-    if site is None:
-        return []
-    cached = getattr(request, "_portal_sections", None)
-    if cached is None:
-        cached = list(site.root_page.get_children().live().in_menu())
-        request._portal_sections = cached
-    return cached
+    return list(site.root_page.get_children().live().in_menu()) if site is not None else []
 
 
 def require_alt_text(image, alt_text, field="cover_alt"):

@@ -17,6 +17,7 @@ from portal.registry import access
 from portal.registry.forms import limit_choices_to_scope
 from portal.registry.models import RegionScopedQuerySet
 
+from .. import cache
 from ..blocks import BodyBlock, GalleryBlock
 from ..forms import PortalPageForm
 from .base import PortalPage, require_alt_text
@@ -59,10 +60,16 @@ class CaseIndexPage(PortalPage):
     class Meta:
         verbose_name = "优秀案例栏目"
 
+    def cache_topics_for(self):
+        # The list names the cases' institutions: those, or an import, refresh it.
+        ids = (CasePage.objects.child_of(self).live().exclude(institution=None)
+               .order_by().values_list("institution_id", flat=True).distinct())
+        return self.cache_topics + (cache.INSTITUTIONS_BULK,) + tuple(f"institution:{pk}" for pk in sorted(ids))
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        cases = (CasePage.objects.child_of(self).live().select_related("region", "institution", "cover_image")
-                 .order_by("-year", "-first_published_at"))
+        cases = (CasePage.objects.child_of(self).live().defer_streamfields()
+                 .select_related("region", "institution", "cover_image").order_by("-year", "-first_published_at"))
         years = sorted(set(cases.values_list("year", flat=True)), reverse=True)
         year = request.GET.get("year", "")
         if year.isdigit() and int(year) in years:
@@ -132,6 +139,12 @@ class CasePage(PortalPage):
     parent_page_types = ["pages.CaseIndexPage"]
     subpage_types = []
     is_article = True
+
+    def cache_topics_for(self):
+        # The institution's name is shown: that one institution, or an import, refreshes the page.
+        if self.institution_id:
+            return self.cache_topics + (f"institution:{self.institution_id}", cache.INSTITUTIONS_BULK)
+        return self.cache_topics
 
     class Meta:
         verbose_name = "优秀案例"

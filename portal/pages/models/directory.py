@@ -10,6 +10,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from .. import cache
 from ..directory import DirectoryFilterForm, public_institutions
 from .base import PortalPage
 
@@ -49,6 +50,7 @@ class DirectoryPage(RegionRootMixin, RoutablePageMixin, PortalPage):
     search_fields = PortalPage.search_fields + [index.SearchField("intro")]
     subpage_types = []
     max_count = 1
+    cache_topics = (cache.PAGES, cache.INSTITUTIONS, cache.PRICES)
 
     class Meta:
         verbose_name = "机构查询"
@@ -77,6 +79,7 @@ class PriceIndexPage(RegionRootMixin, RoutablePageMixin, PortalPage):
     search_fields = PortalPage.search_fields + [index.SearchField("intro")]
     subpage_types = []
     max_count = 1
+    cache_topics = (cache.PAGES, cache.INSTITUTIONS, cache.PRICES)
 
     class Meta:
         verbose_name = "价格公示"

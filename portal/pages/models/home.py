@@ -13,6 +13,7 @@ from wagtail.search import index
 
 from portal.ops import ratelimit
 
+from .. import cache
 from ..blocks import BodyBlock
 from .base import PortalPage
 
@@ -34,6 +35,7 @@ class HomePage(PortalPage):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    cache_topics = (cache.PAGES, cache.PROGRESS, cache.SUPERVISION)
 
     class Meta:
         verbose_name = "首页"
@@ -101,6 +103,8 @@ class FormPage(AbstractEmailForm):
 
     column_name = PortalPage.column_name
     pub_date = PortalPage.pub_date
+    cache_topics = PortalPage.cache_topics
+    cache_topics_for = PortalPage.cache_topics_for
 
     def serve(self, request, *args, **kwargs):
         # Wagtail's serve, with a flood limit per client and page on valid

@@ -57,8 +57,8 @@ class OutreachIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        items = (OutreachPage.objects.child_of(self).live().select_related("category", "cover_image")
-                 .order_by("-date", "-pk"))
+        items = (OutreachPage.objects.child_of(self).live().defer_streamfields()
+                 .select_related("category", "cover_image").order_by("-date", "-pk"))
         category = request.GET.get("category", "")
         tag = request.GET.get("tag", "")[:50]
         kind = request.GET.get("kind", "")

@@ -58,7 +58,8 @@ class PolicyIndexPage(PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        policies = ordered_for_site(PolicyPage.objects.child_of(self).live(), site_region(self))
+        # A list never shows the bodies: their JSON is not loaded.
+        policies = ordered_for_site(PolicyPage.objects.child_of(self).live().defer_streamfields(), site_region(self))
         status = request.GET.get("status", "")
         if status in PolicyStatus.values:
             policies = policies.filter(status=status)

@@ -1,12 +1,16 @@
 """联席会议与任务分工 and 工作进展: public views of the registry."""
 
+import functools
+
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from .. import cache
 from .base import PortalPage
 
 
@@ -19,34 +23,45 @@ class JointMeetingPage(PortalPage):
     content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
     search_fields = PortalPage.search_fields + [index.SearchField("intro")]
     subpage_types = []
+    cache_topics = (cache.PAGES, cache.TASKS)
 
     class Meta:
         verbose_name = "联席会议与任务分工"
 
     def get_context(self, request, *args, **kwargs):
-        from portal.registry.models import ActionPlan, JointMeeting, JointMeetingMember, Task, TaskResponsibility
+        from portal.registry.models import (
+            ActionPlan, DepartmentDuty, JointMeeting, JointMeetingMember, Task, TaskResponsibility,
+        )
 
         context = super().get_context(request, *args, **kwargs)
-        meeting = (
-            JointMeeting.objects.filter(region=self.region_id)
-            .prefetch_related(
-                # Member phones are staff-only: never selected for the public page.
-                Prefetch("members", queryset=JointMeetingMember.objects.defer("phone").order_by("sort_order", "pk")),
-                "department_duties__department",
-            ).first()
-        )
-        plan = ActionPlan.objects.filter(region=self.region_id).order_by("-start_year").first()
-        tasks = []
-        if plan is not None:
-            tasks = list(
-                Task.objects.filter(plan=plan).order_by("number").prefetch_related(
-                    Prefetch("responsibilities", queryset=TaskResponsibility.objects.select_related("kind").order_by("position"))
-                )
+
+        # Lazy: the tables served from the fragment cache cost no query.
+        def meeting():
+            return (
+                JointMeeting.objects.filter(region=self.region_id).select_related("region")
+                .prefetch_related(
+                    # Member phones are staff-only: never selected for the public page.
+                    Prefetch("members", queryset=JointMeetingMember.objects.defer("phone").order_by("sort_order", "pk")),
+                    Prefetch("department_duties", queryset=DepartmentDuty.objects.select_related("department")),
+                ).first()
             )
+
+        @functools.cache
+        def plan():
+            return ActionPlan.objects.filter(region=self.region_id).order_by("-start_year").first()
+
+        def tasks():
+            if plan() is None:
+                return []
+            rows = Task.objects.filter(plan=plan()).order_by("number").prefetch_related(
+                Prefetch("responsibilities", queryset=TaskResponsibility.objects.select_related("kind").order_by("position"))
+            )
+            return [(task, task.is_overdue_on(today)) for task in rows]
+
         today = timezone.localdate()
         context.update({
-            "meeting": meeting, "plan": plan, "today": today,
-            "tasks": [(task, task.is_overdue_on(today)) for task in tasks],
+            "meeting": SimpleLazyObject(meeting), "plan": SimpleLazyObject(plan), "today": today,
+            "tasks": SimpleLazyObject(tasks),
         })
         return context
 
@@ -60,6 +75,7 @@ class ProgressPage(PortalPage):
     content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
     search_fields = PortalPage.search_fields + [index.SearchField("intro")]
     subpage_types = []
+    cache_topics = (cache.PAGES, cache.PROGRESS)
 
     class Meta:
         verbose_name = "工作进展"
@@ -69,10 +85,13 @@ class ProgressPage(PortalPage):
         from ..progress import region_progress
 
         context = super().get_context(request, *args, **kwargs)
-        progress = region_progress(self.region)
+        # Lazy: the charts and tables served from the fragment cache cost no query.
+        progress = SimpleLazyObject(lambda: region_progress(self.region))
         context.update({
             "progress": progress,
-            "coverage_chart": bar_chart([(f"{y.year}年", y.coverage, y.coverage_target) for y in progress.years]),
-            "rate_chart": bar_chart([(f"{y.year}年", y.rate, y.rate_target) for y in progress.years]),
+            "coverage_chart": SimpleLazyObject(
+                lambda: bar_chart([(f"{y.year}年", y.coverage, y.coverage_target) for y in progress.years])),
+            "rate_chart": SimpleLazyObject(
+                lambda: bar_chart([(f"{y.year}年", y.rate, y.rate_target) for y in progress.years])),
         })
         return context

@@ -9,6 +9,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
+from .. import cache
 from ..blocks import BodyBlock
 from .base import PortalPage
 
@@ -42,6 +43,7 @@ class SupervisionPage(RoutablePageMixin, PortalPage):
     search_fields = PortalPage.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     subpage_types = []
     max_count = 1
+    cache_topics = (cache.PAGES, cache.SUPERVISION)
 
     class Meta:
         verbose_name = "监督渠道"

@@ -35,9 +35,12 @@ def test_a_large_import_is_indexed_by_a_background_task(tmp_path, tiedong, super
     assert search_institutions(q="晨曦", user=superuser).total == 202
 
 
-def test_an_import_empties_the_public_page_cache(tmp_path, tiedong):
-    from portal.pages.cache import generation
+def test_an_import_refreshes_the_institution_pages_of_the_page_cache(tmp_path, tiedong):
+    from portal.pages.cache import INSTITUTIONS, INSTITUTIONS_BULK, PAGES, generations
 
-    before = generation()
+    before = generations([INSTITUTIONS, INSTITUTIONS_BULK, PAGES])
     service.apply_import("institutions", build_annex1(tmp_path / "a.xlsx", [row("铁东区晨曦康复驿站")]), None, tiedong)
-    assert generation() > before
+    after = generations([INSTITUTIONS, INSTITUTIONS_BULK, PAGES])
+    assert after[INSTITUTIONS] > before[INSTITUTIONS] and after[INSTITUTIONS_BULK] > before[INSTITUTIONS_BULK]
+    # Policies, cases and the other pages stay cached.
+    assert after[PAGES] == before[PAGES]
