@@ -172,3 +172,12 @@ def snippet(text, terms, length=SNIPPET_CHARS):
 
 def highlight_terms(request):
     return segmenter.highlight_terms(request.text)
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance (haversine), for display and for the final order."""
+    r = 6371.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))

@@ -21,7 +21,7 @@ from django.db import connection
 from portal.registry.models import Region
 
 from ..models import SearchEntry
-from ..query import FacetValue, Hit, SearchResult, highlight_terms, mark, snippet
+from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, mark, snippet
 from .. import segmenter
 from ..segmenter import term_grams
 from . import facet_labels
@@ -308,8 +308,6 @@ class DatabaseBackend:
 
     @staticmethod
     def _hit(entry, request, scores):
-        from ..indexing import distance_km
-
         terms = highlight_terms(request)
         distance = None
         if request.near and entry.latitude is not None and entry.longitude is not None:

@@ -13,8 +13,8 @@ from datetime import date
 
 from elasticsearch.dsl import A, Q, Search
 
-from .. import documents
-from ..query import FacetValue, Hit, SearchResult, highlight_terms, mark, snippet
+from ..stores import elastic as es_store
+from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, mark, snippet
 from . import facet_labels
 
 MAX_WINDOW = 10_000
@@ -31,7 +31,7 @@ def term_query(term, plugins=()):
         Q("match", title={"query": term, "operator": "and", "boost": 2}),
         Q("match", text={"query": term, "operator": "and"}),
     ]
-    for subfield in documents.optional_subfields(plugins):
+    for subfield in es_store.optional_subfields(plugins):
         should.append(Q("match_phrase", **{f"text.{subfield}": {"query": term}}))
     return Q("bool", should=should, minimum_should_match=1)
 
@@ -40,9 +40,9 @@ def build_search(request, plugins=(), using=None):
     """The dsl Search for a SearchRequest (no cluster needed: ``.to_dict()`` is the body)."""
     indexes = []
     if not request.kinds or "institution" in request.kinds:
-        indexes.append(documents.alias_name("institutions"))
-    if not request.kinds or "page" in request.kinds:
-        indexes.append(documents.alias_name("pages"))
+        indexes.append(es_store.alias_name("institutions"))
+    if not request.kinds or {"page", "price_board"} & set(request.kinds):
+        indexes.append(es_store.alias_name("pages"))
     s = Search(using=using, index=indexes)
     must = [term_query(term, plugins) for term in request.terms]
     filters = []
@@ -104,7 +104,7 @@ class ElasticsearchBackend:
 
     def search(self, request):
         plugins = _plugins()
-        s = build_search(request, plugins=plugins, using=documents.client())
+        s = build_search(request, plugins=plugins, using=es_store.client())
         response = s.execute()
         terms = highlight_terms(request)
         hits = [self._hit(h, request, terms) for h in response.hits]
@@ -127,8 +127,6 @@ class ElasticsearchBackend:
 
     @staticmethod
     def _hit(h, request, terms):
-        from ..indexing import distance_km
-
         source = h.to_dict()
         location = source.get("location") or {}
         lat, lon = location.get("lat"), location.get("lon")
@@ -152,7 +150,7 @@ _PLUGINS = {}
 
 
 def _plugins():
-    key = documents.prefix()
+    key = es_store.prefix()
     if key not in _PLUGINS:
-        _PLUGINS[key] = documents.cluster_plugins()
+        _PLUGINS[key] = es_store.cluster_plugins()
     return _PLUGINS[key]

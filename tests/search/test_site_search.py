@@ -21,7 +21,8 @@ def test_streamfield_text_is_found_by_a_word_inside_it(make_home, search_backend
     assert "工作动态" in titles(result)
     hit = next(h for h in result.hits if h.title == "工作动态")
     assert "<mark>康复</mark>" in hit.snippet_html
-    assert hit.section == "pages.homepage" and hit.section_label == "首页"
+    # A site's home page is its own section, named for the public, not by page type.
+    assert hit.section == "home" and hit.section_label == "网站首页"
 
 
 def test_unpublished_and_restricted_pages_never_appear(make_home, search_backend, rebuild_index,
@@ -43,13 +44,13 @@ def test_results_group_by_section_with_institutions(indexed_demo, make_home, sea
     rebuild_index()
     result = search_site(q="康复驿站", backend=search_backend)
     groups = dict(result.grouped())
-    assert "首页" in groups and "服务机构" in groups
+    assert "网站首页" in groups and "机构查询" in groups
     sections = {f.value: f.count for f in result.facets["section"]}
-    assert sections["pages.homepage"] == 1
-    only_pages = search_site(q="康复驿站", sections=["pages.homepage"], backend=search_backend)
+    assert sections["home"] == 1
+    only_pages = search_site(q="康复驿站", sections=["home"], backend=search_backend)
     assert titles(only_pages) == ["康复驿站建设指南"]
     # The section facet still offers the other sections when one is chosen.
-    assert {f.value for f in only_pages.facets["section"]} >= {"pages.homepage", "registry.institution"}
+    assert {f.value for f in only_pages.facets["section"]} >= {"home", "registry.institution"}
 
 
 def test_date_filter(make_home, search_backend, rebuild_index):
@@ -70,7 +71,7 @@ def test_search_page_renders_grouped_highlighted_results(client, indexed_demo, m
     assert response.status_code == 200
     html = response.content.decode()
     assert "<mark>服药训练</mark>" in html
-    assert "<h2>首页</h2>" in html and "<h2>服务机构</h2>" in html
+    assert "网站首页</h2>" in html and "机构查询</h2>" in html
 
 
 def test_search_page_empty_result_is_helpful(client, db):
