@@ -45,6 +45,7 @@ PRICE_SECTION_LABEL = "价格公示"
 HOME_SECTION_LABEL = "网站首页"
 MAX_TEXT_CHARS = 200_000
 # Words a visitor uses for price disclosure: carried by every price board item.
+SHARED_SECTIONS = {"DirectoryPage": INSTITUTION_SECTION, "PriceIndexPage": PRICE_SECTION}
 PRICE_KEYWORDS = "价格公示 明码标价 收费标准 收费项目"
 
 
@@ -166,6 +167,12 @@ def institution_item(institution, content_type_id=None, pages=None):
         "category": institution.get_category_display(),
     }
     region_names = "".join(r.name for r in chain)
+    # What a person reads under the name in a result: no region chain, no codes.
+    summary = "；".join(p for p in [
+        f"地址：{institution.address}" if institution.address else "",
+        "服务项目：" + "、".join(services) if services else "",
+        institution.introduction,
+    ] if p)
     parts = [
         region_names, institution.address, labels["department"], labels["category"],
         institution.get_facility_type_display() if institution.facility_type else "",
@@ -196,7 +203,7 @@ def institution_item(institution, content_type_id=None, pages=None):
             "category": [institution.category],
             "service": services,
         },
-        details={**labels, "address": institution.address, "services": services,
+        details={**labels, "address": institution.address, "services": services, "summary": summary,
                  "county": institution.county.name, "facility_type": institution.get_facility_type_display()},
     )
 
@@ -223,7 +230,8 @@ def price_board_item(institution, content_type_id, pages):
         region_name="".join(r.name for r in chain),
         is_public=True,
         facets={"region": [r.code for r in chain]},
-        details={"county": institution.county.name, "category": institution.get_category_display()},
+        details={"county": institution.county.name, "category": institution.get_category_display(),
+                 "summary": "收费项目：" + "、".join(names)},
     )
 
 
@@ -299,8 +307,10 @@ def page_section(page):
     if page.depth == 3:
         top = page
     else:
-        top = Page.objects.ancestor_of(page).filter(depth=3).only("pk", "title").first() or page
-    return f"section-{top.pk}", top.title
+        top = Page.objects.ancestor_of(page).filter(depth=3).only("pk", "title", "content_type").first() or page
+    # The directory and price pages share their section with the institutions and boards they list.
+    shared = SHARED_SECTIONS.get(top.specific_class.__name__ if top.specific_class else "")
+    return (shared or f"section-{top.pk}"), top.title
 
 
 def page_item(page):

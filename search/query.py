@@ -170,6 +170,13 @@ def snippet(text, terms, length=SNIPPET_CHARS):
     return mark_safe(prefix + mark(piece, terms) + suffix)
 
 
+def hit_snippet(text, details, terms):
+    """The snippet under a hit: from the item's readable summary when it has one
+    (institutions: address, services, introduction), else from its text."""
+    summary = (details or {}).get("summary")
+    return snippet(summary if summary else text, terms)
+
+
 def highlight_terms(request):
     return segmenter.highlight_terms(request.text)
 

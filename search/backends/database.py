@@ -21,7 +21,7 @@ from django.db import connection
 from portal.registry.models import Region
 
 from ..models import SearchEntry
-from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, mark, snippet
+from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, hit_snippet, mark
 from .. import segmenter
 from ..segmenter import term_grams
 from . import facet_labels
@@ -316,7 +316,7 @@ class DatabaseBackend:
         return Hit(
             kind=entry.kind, section=entry.section, section_label=entry.section_label, object_id=entry.object_id,
             title=entry.title, url=entry.url, title_html=mark(entry.title, terms),
-            snippet_html=snippet(text, terms), score=scores.get(entry.id) if scores else None,
+            snippet_html=hit_snippet(text, entry.details, terms), score=scores.get(entry.id) if scores else None,
             date=entry.date, region_name=entry.region_name, distance_km=distance,
             latitude=entry.latitude, longitude=entry.longitude, details=entry.details or {},
         )

@@ -14,7 +14,7 @@ from datetime import date
 from elasticsearch.dsl import A, Q, Search
 
 from ..stores import elastic as es_store
-from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, mark, snippet
+from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, hit_snippet, mark
 from . import facet_labels
 
 MAX_WINDOW = 10_000
@@ -140,7 +140,8 @@ class ElasticsearchBackend:
             kind=source.get("kind", ""), section=source.get("section", ""),
             section_label=source.get("section_label", ""), object_id=int(source.get("object_id", 0)),
             title=source.get("title", ""), url=source.get("url", ""),
-            title_html=mark(source.get("title", ""), terms), snippet_html=snippet(source.get("text", ""), terms),
+            title_html=mark(source.get("title", ""), terms),
+            snippet_html=hit_snippet(source.get("text", ""), source.get("details"), terms),
             score=h.meta.score, date=raw_date, region_name=source.get("region_name", ""), distance_km=distance,
             latitude=lat, longitude=lon, details=source.get("details") or {},
         )

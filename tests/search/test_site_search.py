@@ -88,3 +88,48 @@ def test_search_page_bad_input_is_a_clear_error_not_a_500(client, db):
     assert "起始日期格式不对" in html
     long = client.get("/search/", {"q": "康" * 500})
     assert long.status_code == 200 and "搜索词太长" in long.content.decode()
+
+
+@pytest.fixture
+def indexed_site(site_demo):
+    from search import indexing
+
+    indexing.rebuild_database_index()
+    return site_demo
+
+
+def test_price_disclosure_words_find_the_price_section_and_its_boards(indexed_site):
+    result = search_site(q="明码标价", page_size=50, backend="database")
+    price_hits = [h for h in result.hits if h.section_label == "价格公示"]
+    assert any(h.kind == "page" and h.title == "价格公示" for h in price_hits)
+    boards = [h for h in price_hits if h.kind == "price_board"]
+    assert boards and all(h.title.endswith("价格公示") and "/jiage/" in h.url for h in boards)
+    # Boards and the price index page are one section in the filter, not two.
+    assert [f.label for f in result.facets["section"]].count("价格公示") == 1
+    only = search_site(q="明码标价", sections=["prices.board"], page_size=50, backend="database")
+    assert only.total == len(price_hits)
+
+
+def test_section_filter_uses_the_public_section_names(indexed_site, client):
+    from search.views import _section_choices
+
+    labels = [label for _, label in _section_choices()]
+    for name in ("价格公示", "优秀案例", "政策文件", "宣传与反歧视", "机构查询"):
+        assert name in labels
+    for type_name in ("优秀案例栏目", "普通页面", "表单页", "政策文件栏目", "首页"):
+        assert type_name not in labels
+    assert len(labels) == len(set(labels))
+    html = client.get("/search/", {"q": "康复"}).content.decode()
+    assert "优秀案例栏目" not in html and "普通页面" not in html
+
+
+def test_institution_hit_reads_like_a_listing_not_a_field_dump(indexed_site, client):
+    result = search_site(q="服药训练", sections=["registry.institution"], backend="database")
+    hit = result.hits[0]
+    assert hit.kind == "institution" and hit.details["county"] and hit.details["category"]
+    assert "<mark>服药训练</mark>" in hit.snippet_html
+    # Not every field run together ("辽宁省鞍山市… 民政 社区康复服务机构 站点 …").
+    assert f'{hit.details["department"]} {hit.details["category"]}' not in hit.snippet_html
+    assert hit.snippet_html.startswith(("地址：", "…"))
+    html = client.get("/search/", {"q": "服药训练", "section": "registry.institution"}).content.decode()
+    assert f'{hit.details["county"]} · {hit.details["category"]}' in html

@@ -74,12 +74,16 @@ class PriceIndexPage(RegionRootMixin, RoutablePageMixin, PortalPage):
     intro = RichTextField("导语", blank=True)
 
     content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
-    search_fields = PortalPage.search_fields + [index.SearchField("intro")]
+    search_fields = PortalPage.search_fields + [index.SearchField("intro"), index.SearchField("search_keywords")]
     subpage_types = []
     max_count = 1
 
     class Meta:
         verbose_name = "价格公示"
+
+    def search_keywords(self):
+        """The words people search price disclosure by, whatever the editors wrote in the intro."""
+        return "价格公示 明码标价 收费标准 服务价格 价格投诉"
 
     @path("")
     def listing(self, request):
