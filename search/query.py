@@ -16,6 +16,7 @@ SORTS = ("relevance", "name", "distance", "date")
 FACETS = ("region", "department", "category", "service", "section")
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 500
+MAX_OFFSET = 1_000_000
 
 
 @dataclass
@@ -38,6 +39,7 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
     facets: tuple = ()
+    start: int | None = None  # an explicit offset (the API's offset/limit) instead of the page's
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -46,6 +48,8 @@ class SearchRequest:
             self.sort = "relevance"
         self.page = min(max(int(self.page or 1), 1), MAX_PAGE)
         self.page_size = min(max(int(self.page_size or 20), 1), MAX_PAGE_SIZE)
+        if self.start is not None:
+            self.start = min(max(int(self.start), 0), MAX_OFFSET)
 
     @property
     def terms(self):
@@ -53,6 +57,8 @@ class SearchRequest:
 
     @property
     def offset(self):
+        if self.start is not None:
+            return self.start
         return (self.page - 1) * self.page_size
 
     def filter_values(self):
@@ -99,6 +105,8 @@ class SearchResult:
     total: int
     facets: dict = field(default_factory=dict)  # facet name → [FacetValue]
     backend: str = ""
+    # Hits per region code at every level present (under all filters), for counts beside a region list.
+    region_counts: dict = field(default_factory=dict)
 
     @property
     def terms(self):

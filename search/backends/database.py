@@ -231,6 +231,11 @@ class DatabaseBackend:
             section_labels = dict(SearchEntry.objects.filter(section__in=list(grouped["section"]))
                                   .values_list("section", "section_label").distinct())
         facets = self._facets(request, grouped, section_labels, region_path)
+        region_counts = {}
+        for path, n in grouped.get("region", {}).items():
+            for code in path.split("/"):
+                if code:
+                    region_counts[code] = region_counts.get(code, 0) + n
 
         hits, scores = [], {}
         if page:
@@ -239,7 +244,8 @@ class DatabaseBackend:
                          .defer("content__title_words", "content__body_words", "content__grams"))
             shown.sort(key=self._page_key(request, ranked, scores))
             hits = [self._hit(entry, request, scores) for entry in shown]
-        return SearchResult(request=request, hits=hits, total=total, facets=facets, backend=f"database/{self.vendor}")
+        return SearchResult(request=request, hits=hits, total=total, facets=facets, backend=f"database/{self.vendor}",
+                            region_counts=region_counts)
 
     def _order(self, request, ranked):
         """ORDER BY for the page, and its parameters."""

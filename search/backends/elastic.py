@@ -108,7 +108,7 @@ class ElasticsearchBackend:
         response = s.execute()
         terms = highlight_terms(request)
         hits = [self._hit(h, request, terms) for h in response.hits]
-        facets = {}
+        facets, region_counts = {}, {}
         aggs = response.aggregations if request.facets else None
         for name in request.facets:
             buckets = getattr(aggs, name).values.buckets
@@ -122,8 +122,10 @@ class ElasticsearchBackend:
             else:
                 counts = {b.key: b.doc_count for b in buckets}
                 facets[name] = facet_labels.facet_values(name, counts, request)
+                if name == "region":
+                    region_counts = counts
         return SearchResult(request=request, hits=hits, total=response.hits.total.value, facets=facets,
-                            backend="elasticsearch")
+                            backend="elasticsearch", region_counts=region_counts)
 
     @staticmethod
     def _hit(h, request, terms):

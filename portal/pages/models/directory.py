@@ -16,6 +16,13 @@ from .base import PortalPage
 PER_PAGE = 20
 
 
+def _page_number(value):
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
 class RegionRootMixin(models.Model):
     region = models.ForeignKey(
         "registry.Region", verbose_name="显示范围", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -55,7 +62,13 @@ class DirectoryPage(RegionRootMixin, RoutablePageMixin, PortalPage):
 
     @path("")
     def listing(self, request):
-        return self.render(request, context_overrides=self.listing_context(request, self.scoped_institutions()))
+        # Words, not substrings: the search index, with facet counts beside the filters.
+        form = DirectoryFilterForm(request.GET or None, root=self.region)
+        page_obj, result = form.search(page=_page_number(request.GET.get("page")), per_page=PER_PAGE)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(request, context_overrides={"form": form, "institutions": page_obj, "result": result,
+                                                       "query": query.urlencode()})
 
     @path("<int:pk>/")
     def detail(self, request, pk):
