@@ -18,6 +18,7 @@ from portal.registry.models import Institution, ServiceItem
 from portal.registry.signals import bulk_written
 
 from . import indexing
+from .items import SHARED_SECTIONS
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
@@ -96,10 +97,11 @@ def price_item_changed(sender, instance, raw=False, **kwargs):
 
 
 def page_changed(sender, instance, **kwargs):
-    if instance.depth == 3 and instance.numchild:
-        # A section page (价格公示, 政策文件 …): its title is the section name of every page below it.
+    if instance.depth == 3:
+        # A section page (价格公示, 政策文件 …): its title is the section name of every item under it.
         _queue("page", list(Page.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)))
-        if instance.specific_class.__name__ in ("DirectoryPage", "PriceIndexPage"):
+        if instance.specific_class.__name__ in SHARED_SECTIONS:
+            # The institutions and price boards it lists carry its title and URL too.
             _queue("institution", list(Institution.objects.values_list("pk", flat=True)))
         return
     _queue("page", [instance.pk])
