@@ -88,6 +88,7 @@ def build(rng):
         ))
     started = time.perf_counter()
     DatabaseStore.insert(documents)
+    DatabaseStore.analyze()  # as a rebuild ends: planner statistics for the pages just added
     page_seconds = time.perf_counter() - started
     return indexed, index_seconds, page_seconds, counties, services
 
