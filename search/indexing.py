@@ -2,7 +2,7 @@
 active store (search.stores).
 
 ``signals.py`` calls ``index_institutions`` / ``index_pages`` after the
-transaction commits; ``manage.py search_reindex`` calls ``rebuild``.
+transaction commits; ``rebuild`` refills every store (``manage.py search_reindex`` does it store by store).
 """
 
 from __future__ import annotations
