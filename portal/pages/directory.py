@@ -5,11 +5,10 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 
+from portal.registry.models import Institution, InstitutionCategory, Region, RegionLevel, ServiceItem
 from search.backends.database import DatabaseBackend
 from search.directory import search_institutions
 from search.items import INSTITUTION_SECTION
-
-from portal.registry.models import Institution, InstitutionCategory, Region, RegionLevel, ServiceItem
 
 # Everything the public may see of an institution. Institution.staff_only_fields
 # (the reporting contact) and the internal head-counts are not listed, so they

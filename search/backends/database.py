@@ -15,7 +15,6 @@ BYs); the last loads the entries shown. Highlighting is done in Python
 """
 
 import math
-from contextlib import contextmanager
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
@@ -161,13 +160,10 @@ class DatabaseBackend:
 
     def match_count(self, terms):
         """How many documents match (cheap: no ranking, no rows)."""
-        if self.vendor == "sqlite":
-            sql, params = ("SELECT count(*) FROM search_entry_fts WHERE search_entry_fts MATCH %s",
-                           [fts5_expression(terms)])
-        else:
-            sql, params = ("SELECT count(*) FROM search_searchtext WHERE search_vector @@ to_tsquery('simple', %s)",
-                           [tsquery_expression(terms)])
-        return self._run(sql, params)[0][0]
+        if self.vendor == "postgresql":
+            return len(self._pg_match_ids(terms))
+        return self._run("SELECT count(*) FROM search_entry_fts WHERE search_entry_fts MATCH %s",
+                         [fts5_expression(terms)])[0][0]
 
     def matching_object_ids(self, text, section):
         """Object ids of every indexed object of ``section`` that matches ``text`` (public or not)."""
@@ -187,18 +183,6 @@ class DatabaseBackend:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-
-    # --- search -------------------------------------------------------------------
-
-    def search(self, request):
-        terms = request.terms
-        region_path = ""
-        if request.region:
-            region_path = Region.objects.filter(code=request.region).values_list("path", flat=True).first()
-            if region_path is None:
-                return SearchResult(request=request, hits=[], total=0, backend=f"database/{self.vendor}",
-                                    facets={name: [] for name in request.facets})
-        return self._search(request, terms, region_path)
 
     def _pg_match_ids(self, terms):
         """PostgreSQL: the ids of the matching entries, found by the GIN index alone.
@@ -221,7 +205,16 @@ class DatabaseBackend:
                            [seqscan, indexscan])
         return ids
 
-    def _search(self, request, terms, region_path):
+    # --- search -------------------------------------------------------------------
+
+    def search(self, request):
+        terms = request.terms
+        region_path = ""
+        if request.region:
+            region_path = Region.objects.filter(code=request.region).values_list("path", flat=True).first()
+            if region_path is None:
+                return SearchResult(request=request, hits=[], total=0, backend=f"database/{self.vendor}",
+                                    facets={name: [] for name in request.facets})
         match_ids = self._pg_match_ids(terms) if terms and self.vendor == "postgresql" else None
         count = len(match_ids) if match_ids is not None else (self.match_count(terms) if terms else 0)
         ranked = request.sort == "relevance" and bool(terms) and count <= SCORED_MATCH_LIMIT
