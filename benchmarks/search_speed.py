@@ -44,6 +44,8 @@ def build(rng):
     from portal.registry.models import Institution, InstitutionCategory, OwnerDepartment, Region, ServiceItem
     from portal.registry.region_loader import load_regions
     from search import indexing
+    from search.items import SearchItem
+    from search.stores.database import DatabaseStore
 
     load_regions()
     counties = list(Region.objects.counties())
@@ -80,12 +82,13 @@ def build(rng):
     for i in range(PAGES):
         section, label = sections[i % len(sections)]
         body = "\n".join(rng.sample(paragraphs, 8))
-        documents.append(indexing.Document(
+        documents.append(SearchItem(
             kind="page", content_type_id=ct.pk, object_id=100_000 + i, section=section, section_label=label,
             title=paragraphs[i % len(paragraphs)][:30], text=body, is_public=True,
         ))
     started = time.perf_counter()
-    indexing.bulk_insert_documents(documents)
+    DatabaseStore.insert(documents)
+    DatabaseStore.analyze()  # as a rebuild ends: planner statistics for the pages just added
     page_seconds = time.perf_counter() - started
     return indexed, index_seconds, page_seconds, counties, services
 

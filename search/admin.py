@@ -13,7 +13,7 @@ from django.db.models import Q
 from wagtail_modeladmin.helpers.search import BaseSearchHandler
 
 from .backends.database import DatabaseBackend
-from .indexing import INSTITUTION_SECTION
+from .items import INSTITUTION_SECTION
 
 
 class InstitutionSearchHandler(BaseSearchHandler):

@@ -10,7 +10,7 @@ DIRECTORY_FACETS = ("region", "department", "category", "service")
 
 
 def search_institutions(q="", region="", department="", category="", service="", sort="relevance",
-                        near=None, page=1, page_size=20, user=None, public_only=None, backend=None):
+                        near=None, page=1, page_size=20, user=None, public_only=None, backend=None, offset=None):
     """Search institutions with text, filters, facet counts, highlighting, sorting and pages.
 
     Arguments (all optional; unknown values simply match nothing, never an error):
@@ -25,7 +25,7 @@ def search_institutions(q="", region="", department="", category="", service="",
     - ``sort``: "relevance" (default; name order when there is no text), "name",
       or "distance" (needs ``near``; institutions without coordinates come last).
     - ``near``: ``(latitude, longitude)`` of the visitor.
-    - ``page`` (from 1) and ``page_size`` (at most 100).
+    - ``page`` (from 1) and ``page_size`` (at most 100); or ``offset`` (from 0) instead of ``page``.
     - ``user``: None for the public site (published institutions only); a staff
       user for the admin: unpublished ones too, limited to the user's regions
       (``portal.registry.access``). ``public_only`` overrides the first part.
@@ -38,7 +38,8 @@ def search_institutions(q="", region="", department="", category="", service="",
     ``num_pages``, and ``facets``: {"region"|"department"|"category"|"service":
     [FacetValue(value, label, count, selected)]}. Region counts are for the
     children of the chosen region; the other counts ignore their own filter, so
-    they show what choosing another value would give.
+    they show what choosing another value would give. ``region_counts``: {code:
+    count} for the regions at every level the hits lie in.
     """
     staff = user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False)
     request = SearchRequest(
@@ -47,7 +48,7 @@ def search_institutions(q="", region="", department="", category="", service="",
         public_only=(not staff) if public_only is None else public_only,
         scope_paths=access.region_paths(user) if staff else None,
         sort=sort or "relevance", near=_coordinates(near), page=_int(page), page_size=_int(page_size, 20),
-        facets=DIRECTORY_FACETS,
+        facets=DIRECTORY_FACETS, start=None if offset is None else _int(offset, 0),
     )
     if request.sort == "relevance" and not request.terms:
         request.sort = "name"

@@ -23,6 +23,7 @@ from django.db import models
 class EntryKind(models.TextChoices):
     INSTITUTION = "institution", "服务机构"
     PAGE = "page", "页面"
+    PRICE_BOARD = "price_board", "价格公示"
 
 
 class SearchEntry(models.Model):

@@ -16,6 +16,7 @@ SORTS = ("relevance", "name", "distance", "date")
 FACETS = ("region", "department", "category", "service", "section")
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 500
+MAX_OFFSET = 1_000_000
 
 
 @dataclass
@@ -38,6 +39,7 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
     facets: tuple = ()
+    start: int | None = None  # an explicit offset (the API's offset/limit) instead of the page's
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -46,6 +48,8 @@ class SearchRequest:
             self.sort = "relevance"
         self.page = min(max(int(self.page or 1), 1), MAX_PAGE)
         self.page_size = min(max(int(self.page_size or 20), 1), MAX_PAGE_SIZE)
+        if self.start is not None:
+            self.start = min(max(int(self.start), 0), MAX_OFFSET)
 
     @property
     def terms(self):
@@ -53,6 +57,8 @@ class SearchRequest:
 
     @property
     def offset(self):
+        if self.start is not None:
+            return self.start
         return (self.page - 1) * self.page_size
 
     def filter_values(self):
@@ -99,6 +105,8 @@ class SearchResult:
     total: int
     facets: dict = field(default_factory=dict)  # facet name → [FacetValue]
     backend: str = ""
+    # Hits per region code at every level present (under all filters), for counts beside a region list.
+    region_counts: dict = field(default_factory=dict)
 
     @property
     def terms(self):
@@ -170,5 +178,21 @@ def snippet(text, terms, length=SNIPPET_CHARS):
     return mark_safe(prefix + mark(piece, terms) + suffix)
 
 
+def hit_snippet(text, details, terms):
+    """The snippet under a hit: from the item's readable summary when it has one
+    (institutions: address, services, introduction), else from its text."""
+    summary = (details or {}).get("summary")
+    return snippet(summary if summary else text, terms)
+
+
 def highlight_terms(request):
     return segmenter.highlight_terms(request.text)
+
+
+def distance_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance (haversine), for display and for the final order."""
+    r = 6371.0
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))

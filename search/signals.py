@@ -18,6 +18,7 @@ from portal.registry.models import Institution, ServiceItem
 from portal.registry.signals import bulk_written
 
 from . import indexing
+from .items import SHARED_SECTIONS
 
 logger = logging.getLogger(__name__)
 _pending = threading.local()
@@ -89,7 +90,20 @@ def service_item_saved(sender, instance, raw=False, **kwargs):
         _queue("institution", list(instance.institutions.values_list("pk", flat=True)))
 
 
+def price_item_changed(sender, instance, raw=False, **kwargs):
+    # The institution's price board item appears, changes or goes.
+    if not raw and instance.institution_id:
+        _queue("institution", [instance.institution_id])
+
+
 def page_changed(sender, instance, **kwargs):
+    if instance.depth == 3:
+        # A section page (价格公示, 政策文件 …): its title is the section name of every item under it.
+        _queue("page", list(Page.objects.descendant_of(instance, inclusive=True).values_list("pk", flat=True)))
+        if instance.specific_class.__name__ in SHARED_SECTIONS:
+            # The institutions and price boards it lists carry its title and URL too.
+            _queue("institution", list(Institution.objects.values_list("pk", flat=True)))
+        return
     _queue("page", [instance.pk])
 
 
@@ -116,6 +130,10 @@ def connect():
     m2m_changed.connect(institution_services_changed, sender=Institution.services.through,
                         dispatch_uid="search.institution_services")
     post_save.connect(service_item_saved, sender=ServiceItem, dispatch_uid="search.service_item_saved")
+    from portal.prices.models import PriceItem
+
+    post_save.connect(price_item_changed, sender=PriceItem, dispatch_uid="search.price_item_saved")
+    post_delete.connect(price_item_changed, sender=PriceItem, dispatch_uid="search.price_item_deleted")
     page_published.connect(page_changed, dispatch_uid="search.page_published")
     page_unpublished.connect(page_changed, dispatch_uid="search.page_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="search.page_moved")

@@ -44,8 +44,13 @@ def reporting_demo(demo_data):
 def site_demo(reporting_demo):
     """The registry demo data, its reporting rounds and the whole demo public site, as ``load_demo`` builds them."""
     from portal.pages.demo import load_site
+    from search import indexing
 
-    return load_site()
+    home = load_site()
+    # As `load_demo` does: the directory reads the search index (in tests the
+    # on-commit index updates of the load never run).
+    indexing.rebuild_database_index()
+    return home
 
 
 @pytest.fixture

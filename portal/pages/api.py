@@ -18,7 +18,9 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
-from .directory import filter_institutions, public_institutions
+from portal.registry.models import ServiceItem
+
+from .directory import public_institutions, search_public_institutions
 
 # No listing is this long, and larger offsets overflow the database's
 # integers (a 500): every API refuses or clamps them.
@@ -133,14 +135,21 @@ MAX_LIMIT = 100
 
 
 @directory_api.get("/institutions", response=InstitutionPage, summary="机构列表",
-                   description="可按地区代码（市或县）、机构类别代码、服务项目编号和名称关键词筛选；limit 最大 100。")
+                   description="可按地区代码（市或县）、机构类别代码、服务项目编号和关键词（机构名称、地址、服务项目中的词）筛选；"
+                               "有关键词时按相关度排序，否则按名称；limit 最大 100。")
 def list_institutions(request, region: str = "", category: str = "", service: int | None = None, q: str = "",
                       limit: int = 20, offset: int = 0):
-    queryset = filter_institutions(public_institutions(), region=region[:12], category=category[:30],
-                                   service=service, q=q[:50])
     limit = min(max(limit, 1), MAX_LIMIT)
     offset = min(max(offset, 0), MAX_OFFSET)
-    return {"count": queryset.count(), "items": [to_public(inst) for inst in queryset[offset:offset + limit]]}
+    service_name = ""
+    if service is not None:  # an unknown service matches nothing, as an unknown region or category does
+        service_name = ServiceItem.objects.filter(pk=service).values_list("name", flat=True).first()
+        if service_name is None:
+            return {"count": 0, "items": []}
+    result, institutions = search_public_institutions(
+        q=q[:50], region=region[:12], category=category[:30], service=service_name, per_page=limit, offset=offset,
+    )
+    return {"count": result.total, "items": [to_public(inst) for inst in institutions]}
 
 
 @directory_api.get("/institutions/{institution_id}", response=InstitutionDetailOut, summary="机构详情（含价格公示）")

@@ -4,24 +4,25 @@ Matching is the same on both databases: every query term must be found in a
 document, either as a segmented word (title or body) or as all of its grams
 (single characters and bigrams).
 
-One search is three statements. The first runs the full-text match once,
-keeps the entries that pass the base filters (public, kind, staff scope,
-date, region subtree) in a materialised CTE, and returns the total and every
-facet count from it, each facet counted under the other filters only (a
-UNION ALL of small GROUP BYs). The second orders and slices the page in SQL;
-the third loads the entries shown. Highlighting is done in Python
+One search is a few statements. The full-text match runs once (on
+PostgreSQL: the GIN index alone gives the matching ids, _pg_match_ids); the
+main statement keeps the entries that pass the base filters (public, kind,
+staff scope, date, region subtree) in a materialised CTE, and returns the
+page (ordered and sliced in SQL), the total and every facet count from it,
+each facet counted under the other filters only (a UNION ALL of small GROUP
+BYs); the last loads the entries shown. Highlighting is done in Python
 (query.snippet), the same for every backend.
 """
 
 import math
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
 
 from portal.registry.models import Region
 
 from ..models import SearchEntry
-from ..query import FacetValue, Hit, SearchResult, highlight_terms, mark, snippet
+from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, hit_snippet, mark
 from .. import segmenter
 from ..segmenter import term_grams
 from . import facet_labels
@@ -49,11 +50,19 @@ def _tsquery_quote(token):
 
 
 def tsquery_expression(terms):
-    """to_tsquery('simple', …) text with the same meaning as fts5_expression."""
+    """to_tsquery('simple', …) text with the same meaning as fts5_expression.
+
+    No weight labels (:AB for words, :D for grams): with them the GIN index
+    cannot decide alone and PostgreSQL re-reads (and de-TOASTs) the vector of
+    every candidate row, most of the time of a broad query. They are not
+    needed: every word of the text is also present as its grams (a two-character
+    word is a bigram of the same text), and a term longer than two characters
+    can only be a word, so the unlabelled query finds the same rows.
+    """
     clauses = []
     for term in terms:
-        grams = " & ".join(f"{_tsquery_quote(g)}:D" for g in term_grams(term)) or f"{_tsquery_quote(term)}:D"
-        clauses.append(f"({_tsquery_quote(term)}:AB | ({grams}))")
+        grams = " & ".join(_tsquery_quote(g) for g in term_grams(term)) or _tsquery_quote(term)
+        clauses.append(f"({_tsquery_quote(term)} | ({grams}))")
     return " & ".join(clauses)
 
 
@@ -83,7 +92,7 @@ class DatabaseBackend:
 
     # --- building the statements ----------------------------------------------------------
 
-    def _ctes(self, request, terms, region_path, scored=False):
+    def _ctes(self, request, terms, region_path, scored=False, match_ids=None):
         where, params = ["1 = 1"], []
         if request.public_only:
             where.append("e.is_public = %s")
@@ -106,12 +115,18 @@ class DatabaseBackend:
             params.append(region_path)
         columns = "e.id, e.title, e.department, e.category, e.region_path, e.section, e.section_label, " \
                   "e.latitude, e.longitude, e.date"
+        if self.vendor == "postgresql" and "service" in request.facets:
+            columns += ", e.services"
         if terms and self.vendor == "postgresql":
-            # One join, filters first: ts_rank then reads only the vectors of rows that stay.
-            score = "ts_rank(t.search_vector, q)" if scored else "0.0"
-            return (f"WITH b AS MATERIALIZED (SELECT {columns}, {score} AS score FROM search_searchtext t "
-                    "JOIN search_searchentry e ON e.id = t.entry_id CROSS JOIN to_tsquery('simple', %s) q "
-                    f"WHERE t.search_vector @@ q AND {' AND '.join(where)}) ", [tsquery_expression(terms)] + params)
+            # The matches are known (_pg_match_ids); the vectors are read only to rank a few.
+            if scored:
+                return (f"WITH b AS MATERIALIZED (SELECT {columns}, ts_rank(t.search_vector, q) AS score "
+                        "FROM search_searchentry e JOIN search_searchtext t ON t.entry_id = e.id "
+                        "CROSS JOIN to_tsquery('simple', %s) q "
+                        f"WHERE e.id = ANY(%s) AND {' AND '.join(where)}) ",
+                        [tsquery_expression(terms), match_ids] + params)
+            return (f"WITH b AS MATERIALIZED (SELECT {columns}, 0.0 AS score FROM search_searchentry e "
+                    f"WHERE e.id = ANY(%s) AND {' AND '.join(where)}) ", [match_ids] + params)
         if terms:
             match_sql, match_params = self._match_cte(terms, scored)
             return (f"WITH {match_sql}, b AS MATERIALIZED (SELECT {columns}, m.score FROM m "
@@ -145,13 +160,10 @@ class DatabaseBackend:
 
     def match_count(self, terms):
         """How many documents match (cheap: no ranking, no rows)."""
-        if self.vendor == "sqlite":
-            sql, params = ("SELECT count(*) FROM search_entry_fts WHERE search_entry_fts MATCH %s",
-                           [fts5_expression(terms)])
-        else:
-            sql, params = ("SELECT count(*) FROM search_searchtext WHERE search_vector @@ to_tsquery('simple', %s)",
-                           [tsquery_expression(terms)])
-        return self._run(sql, params)[0][0]
+        if self.vendor == "postgresql":
+            return len(self._pg_match_ids(terms))
+        return self._run("SELECT count(*) FROM search_entry_fts WHERE search_entry_fts MATCH %s",
+                         [fts5_expression(terms)])[0][0]
 
     def matching_object_ids(self, text, section):
         """Object ids of every indexed object of ``section`` that matches ``text`` (public or not)."""
@@ -163,15 +175,35 @@ class DatabaseBackend:
                    "WHERE search_entry_fts MATCH %s AND e.section = %s")
             params = [fts5_expression(terms), section]
         else:
-            sql = ("SELECT e.object_id FROM search_searchtext t JOIN search_searchentry e ON e.id = t.entry_id "
-                   "WHERE t.search_vector @@ to_tsquery('simple', %s) AND e.section = %s")
-            params = [tsquery_expression(terms), section]
+            sql = "SELECT e.object_id FROM search_searchentry e WHERE e.id = ANY(%s) AND e.section = %s"
+            params = [self._pg_match_ids(terms), section]
         return [row[0] for row in self._run(sql, params)]
 
     def _run(self, sql, params):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def _pg_match_ids(self, terms):
+        """PostgreSQL: the ids of the matching entries, found by the GIN index alone.
+
+        The unlabelled tsquery needs no recheck, so even a broad word ("康复",
+        nearly every row) costs one bitmap of the index, without reading a single
+        vector. But the planner, rightly expecting most rows to match, prefers a
+        scan that de-TOASTs and tests every vector, several times slower; for this
+        one statement plain and index scans are made a last resort (SET LOCAL in a
+        savepoint, put back before anything else runs).
+        """
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'), "
+                           "set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)")
+            seqscan, indexscan = cursor.fetchone()[:2]
+            cursor.execute("SELECT entry_id FROM search_searchtext WHERE search_vector @@ to_tsquery('simple', %s)",
+                           [tsquery_expression(terms)])
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true), set_config('enable_indexscan', %s, true)",
+                           [seqscan, indexscan])
+        return ids
 
     # --- search -------------------------------------------------------------------
 
@@ -183,8 +215,10 @@ class DatabaseBackend:
             if region_path is None:
                 return SearchResult(request=request, hits=[], total=0, backend=f"database/{self.vendor}",
                                     facets={name: [] for name in request.facets})
-        ranked = request.sort == "relevance" and bool(terms) and self.match_count(terms) <= SCORED_MATCH_LIMIT
-        ctes, cte_params = self._ctes(request, terms, region_path, scored=ranked)
+        match_ids = self._pg_match_ids(terms) if terms and self.vendor == "postgresql" else None
+        count = len(match_ids) if match_ids is not None else (self.match_count(terms) if terms else 0)
+        ranked = request.sort == "relevance" and bool(terms) and count <= SCORED_MATCH_LIMIT
+        ctes, cte_params = self._ctes(request, terms, region_path, scored=ranked, match_ids=match_ids)
         filters = self._facet_filters(request)
 
         # One statement: the page (ordered and sliced in SQL), the total, and every
@@ -206,8 +240,14 @@ class DatabaseBackend:
                              "GROUP BY b.region_path")
             elif name == "service":
                 where, where_params = self._where(filters, skip="service")
-                parts.append("SELECT 'service', s.name, 0.0, COUNT(*) FROM b JOIN search_searchservice s "
-                             f"ON s.entry_id = b.id WHERE {where} GROUP BY s.name")
+                if self.vendor == "postgresql":
+                    # The names are on the entry row already: no join, no index probe per match.
+                    parts.append("SELECT 'service', s.name, 0.0, COUNT(*) FROM b CROSS JOIN LATERAL "
+                                 "unnest(string_to_array(b.services, '|')) AS s(name) "
+                                 f"WHERE {where} GROUP BY s.name")
+                else:
+                    parts.append("SELECT 'service', s.name, 0.0, COUNT(*) FROM b JOIN search_searchservice s "
+                                 f"ON s.entry_id = b.id WHERE {where} GROUP BY s.name")
             elif name == "section":
                 where, where_params = self._where(filters, skip="section")
                 parts.append("SELECT 'section', b.section, 0.0, COUNT(*) FROM b "
@@ -231,6 +271,11 @@ class DatabaseBackend:
             section_labels = dict(SearchEntry.objects.filter(section__in=list(grouped["section"]))
                                   .values_list("section", "section_label").distinct())
         facets = self._facets(request, grouped, section_labels, region_path)
+        region_counts = {}
+        for path, n in grouped.get("region", {}).items():
+            for code in path.split("/"):
+                if code:
+                    region_counts[code] = region_counts.get(code, 0) + n
 
         hits, scores = [], {}
         if page:
@@ -239,7 +284,8 @@ class DatabaseBackend:
                          .defer("content__title_words", "content__body_words", "content__grams"))
             shown.sort(key=self._page_key(request, ranked, scores))
             hits = [self._hit(entry, request, scores) for entry in shown]
-        return SearchResult(request=request, hits=hits, total=total, facets=facets, backend=f"database/{self.vendor}")
+        return SearchResult(request=request, hits=hits, total=total, facets=facets, backend=f"database/{self.vendor}",
+                            region_counts=region_counts)
 
     def _order(self, request, ranked):
         """ORDER BY for the page, and its parameters."""
@@ -308,8 +354,6 @@ class DatabaseBackend:
 
     @staticmethod
     def _hit(entry, request, scores):
-        from ..indexing import distance_km
-
         terms = highlight_terms(request)
         distance = None
         if request.near and entry.latitude is not None and entry.longitude is not None:
@@ -318,7 +362,7 @@ class DatabaseBackend:
         return Hit(
             kind=entry.kind, section=entry.section, section_label=entry.section_label, object_id=entry.object_id,
             title=entry.title, url=entry.url, title_html=mark(entry.title, terms),
-            snippet_html=snippet(text, terms), score=scores.get(entry.id) if scores else None,
+            snippet_html=hit_snippet(text, entry.details, terms), score=scores.get(entry.id) if scores else None,
             date=entry.date, region_name=entry.region_name, distance_km=distance,
             latitude=entry.latitude, longitude=entry.longitude, details=entry.details or {},
         )

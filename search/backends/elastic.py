@@ -13,8 +13,8 @@ from datetime import date
 
 from elasticsearch.dsl import A, Q, Search
 
-from .. import documents
-from ..query import FacetValue, Hit, SearchResult, highlight_terms, mark, snippet
+from ..stores import elastic as es_store
+from ..query import FacetValue, Hit, SearchResult, distance_km, highlight_terms, hit_snippet, mark
 from . import facet_labels
 
 MAX_WINDOW = 10_000
@@ -31,7 +31,7 @@ def term_query(term, plugins=()):
         Q("match", title={"query": term, "operator": "and", "boost": 2}),
         Q("match", text={"query": term, "operator": "and"}),
     ]
-    for subfield in documents.optional_subfields(plugins):
+    for subfield in es_store.optional_subfields(plugins):
         should.append(Q("match_phrase", **{f"text.{subfield}": {"query": term}}))
     return Q("bool", should=should, minimum_should_match=1)
 
@@ -40,9 +40,9 @@ def build_search(request, plugins=(), using=None):
     """The dsl Search for a SearchRequest (no cluster needed: ``.to_dict()`` is the body)."""
     indexes = []
     if not request.kinds or "institution" in request.kinds:
-        indexes.append(documents.alias_name("institutions"))
-    if not request.kinds or "page" in request.kinds:
-        indexes.append(documents.alias_name("pages"))
+        indexes.append(es_store.alias_name("institutions"))
+    if not request.kinds or {"page", "price_board"} & set(request.kinds):
+        indexes.append(es_store.alias_name("pages"))
     s = Search(using=using, index=indexes)
     must = [term_query(term, plugins) for term in request.terms]
     filters = []
@@ -104,11 +104,11 @@ class ElasticsearchBackend:
 
     def search(self, request):
         plugins = _plugins()
-        s = build_search(request, plugins=plugins, using=documents.client())
+        s = build_search(request, plugins=plugins, using=es_store.client())
         response = s.execute()
         terms = highlight_terms(request)
         hits = [self._hit(h, request, terms) for h in response.hits]
-        facets = {}
+        facets, region_counts = {}, {}
         aggs = response.aggregations if request.facets else None
         for name in request.facets:
             buckets = getattr(aggs, name).values.buckets
@@ -122,13 +122,13 @@ class ElasticsearchBackend:
             else:
                 counts = {b.key: b.doc_count for b in buckets}
                 facets[name] = facet_labels.facet_values(name, counts, request)
+                if name == "region":
+                    region_counts = counts
         return SearchResult(request=request, hits=hits, total=response.hits.total.value, facets=facets,
-                            backend="elasticsearch")
+                            backend="elasticsearch", region_counts=region_counts)
 
     @staticmethod
     def _hit(h, request, terms):
-        from ..indexing import distance_km
-
         source = h.to_dict()
         location = source.get("location") or {}
         lat, lon = location.get("lat"), location.get("lon")
@@ -142,7 +142,8 @@ class ElasticsearchBackend:
             kind=source.get("kind", ""), section=source.get("section", ""),
             section_label=source.get("section_label", ""), object_id=int(source.get("object_id", 0)),
             title=source.get("title", ""), url=source.get("url", ""),
-            title_html=mark(source.get("title", ""), terms), snippet_html=snippet(source.get("text", ""), terms),
+            title_html=mark(source.get("title", ""), terms),
+            snippet_html=hit_snippet(source.get("text", ""), source.get("details"), terms),
             score=h.meta.score, date=raw_date, region_name=source.get("region_name", ""), distance_km=distance,
             latitude=lat, longitude=lon, details=source.get("details") or {},
         )
@@ -152,7 +153,7 @@ _PLUGINS = {}
 
 
 def _plugins():
-    key = documents.prefix()
+    key = es_store.prefix()
     if key not in _PLUGINS:
-        _PLUGINS[key] = documents.cluster_plugins()
+        _PLUGINS[key] = es_store.cluster_plugins()
     return _PLUGINS[key]

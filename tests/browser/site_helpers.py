@@ -38,7 +38,10 @@ def demo_site(live_server):
     ensure_migrated_rows()
     demo.load_all()
     load_rounds()
+    from search import indexing
+
     home = load_site()
+    indexing.rebuild_database_index()  # as `load_demo` does: the directory reads the search index
     return live_server.url, home
 
 

@@ -32,11 +32,12 @@ def test_directory_filters_by_region_and_opens_a_detail_page(page, demo_site):
     base, _ = demo_site
     page.goto(base + "/jigou/")
     total = int(re.search(r"共找到 (\d+) 家", page.locator(".result-count").inner_text())[1])
-    page.select_option("#id_region", label="　铁东区")
+    page.select_option("#id_region", value="210302")  # its label carries the count, "　铁东区（4）"
     page.get_by_role("button", name="查询").click()
     page.wait_for_url(re.compile(r"region=210302"))
     filtered = int(re.search(r"共找到 (\d+) 家", page.locator(".result-count").inner_text())[1])
     assert 0 < filtered < total
+    assert page.locator("#id_region option[value='210302']").inner_text().endswith(f"（{filtered}）")
     names = page.locator(".card h2 a").all_inner_texts()
     assert names and all("铁东区" in n or "鞍山市" in n for n in names)
     page.locator(".card h2 a").first.click()

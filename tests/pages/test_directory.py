@@ -152,3 +152,56 @@ def test_admin_api_refuses_huge_offsets_too(site_demo, admin_client):
 def test_directory_api_answers_an_empty_page_for_huge_offsets(site_demo, client):
     data = client.get("/api/directory/institutions?offset=99999999999999999999").json()
     assert data["items"] == [] and data["count"] > 0
+
+
+def test_directory_finds_words_not_substrings(site_demo, client):
+    """Words in names, addresses and services, in any order; never unpublished ones."""
+    published = Institution.objects.published()
+    target = published.filter(county__code="210302", name__contains="康复驿站").first()
+    html = client.get("/jigou/", {"q": "康复驿站 铁东"}).content.decode()  # not a substring of any name
+    assert target.name in html
+    service = target.services.first()
+    html = client.get("/jigou/", {"q": service.name}).content.decode()
+    assert target.name in html
+    hidden = Institution.objects.filter(is_published=False).first()
+    words = hidden.name[-4:]
+    assert hidden.name not in client.get("/jigou/", {"q": words}).content.decode()
+    data = client.get("/api/directory/institutions", {"q": "康复驿站 铁东"}).json()
+    names = [i["name"] for i in data["items"]]
+    assert target.name in names and data["count"] == len(names)
+    assert hidden.name not in [i["name"] for i in client.get("/api/directory/institutions",
+                                                             {"q": words, "limit": 100}).json()["items"]]
+
+
+def test_directory_shows_counts_beside_the_filters(site_demo, client):
+    published = Institution.objects.published()
+    tiedong = published.filter(county__code="210302").count()
+    html = client.get("/jigou/").content.decode()
+    assert f"铁东区（{tiedong}）" in html
+    category = InstitutionCategory.COMMUNITY_REHAB
+    assert f"{category.label}（{published.filter(category=category).count()}）" in html
+    service = ServiceItem.objects.filter(institutions__is_published=True).first()
+    assert f"{service.name}（{published.filter(services=service).distinct().count()}）" in html
+    # A category's count ignores the chosen category: it says what choosing it would give.
+    html = client.get("/jigou/", {"category": InstitutionCategory.FEDERATION_REHAB}).content.decode()
+    assert f"{category.label}（{published.filter(category=category).count()}）" in html
+
+
+def test_directory_api_pages_with_offset_and_limit(site_demo, client):
+    everything = client.get("/api/directory/institutions", {"limit": 100}).json()
+    names = [i["name"] for i in everything["items"]]
+    assert everything["count"] == Institution.objects.published().count() == len(names)
+    window = client.get("/api/directory/institutions", {"limit": 3, "offset": 2}).json()
+    assert [i["name"] for i in window["items"]] == names[2:5]
+    assert client.get("/api/directory/institutions", {"service": 999999}).json() == {"count": 0, "items": []}
+
+
+@pytest.mark.parametrize("url", ["/jigou/?q=康复", "/jigou/?q=康复&region=210300&category=community_rehab",
+                                 "/api/directory/institutions?q=康复&limit=50"])
+def test_word_search_query_count_does_not_grow_with_indexed_data(site_demo, client, url):
+    from search import indexing
+
+    before = count_queries(client, url)
+    add_institutions(30)
+    indexing.rebuild_database_index()
+    assert count_queries(client, url) == before

@@ -56,7 +56,7 @@ def rebuild_index(search_backend):
     def rebuild():
         indexing.rebuild_database_index()
         if search_backend == "elasticsearch":
-            from search import documents
+            from search.stores import elastic as documents
 
             documents.rebuild_index()
             documents.refresh()

@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from search import documents
+from search.stores import elastic as documents
 from search.backends.elastic import build_search
 from search.query import SearchRequest
 
@@ -109,9 +109,9 @@ def test_site_query_spans_both_aliases_with_section_and_date_filters():
 
 
 def test_document_conversion():
-    from search.indexing import Document
+    from search.items import SearchItem
 
-    doc = Document(kind="institution", content_type_id=1, object_id=7, section="registry.institution",
+    doc = SearchItem(kind="institution", content_type_id=1, object_id=7, section="registry.institution",
                    section_label="服务机构", title="铁东区康复驿站", text="服务项目：服药训练", is_public=True,
                    latitude=41.1, longitude=123.0, region_path="210000/210300/210302/",
                    facets={"region": ["210000", "210300", "210302"], "department": ["civil_affairs"],

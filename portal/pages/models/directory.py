@@ -17,6 +17,13 @@ from .base import PortalPage
 PER_PAGE = 20
 
 
+def _page_number(value):
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
 class RegionRootMixin(models.Model):
     region = models.ForeignKey(
         "registry.Region", verbose_name="显示范围", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -57,7 +64,13 @@ class DirectoryPage(RegionRootMixin, RoutablePageMixin, PortalPage):
 
     @path("")
     def listing(self, request):
-        return self.render(request, context_overrides=self.listing_context(request, self.scoped_institutions()))
+        # Words, not substrings: the search index, with facet counts beside the filters.
+        form = DirectoryFilterForm(request.GET or None, root=self.region)
+        page_obj, result = form.search(page=_page_number(request.GET.get("page")), per_page=PER_PAGE)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(request, context_overrides={"form": form, "institutions": page_obj, "result": result,
+                                                       "query": query.urlencode()})
 
     @path("<int:pk>/")
     def detail(self, request, pk):
@@ -76,13 +89,17 @@ class PriceIndexPage(RegionRootMixin, RoutablePageMixin, PortalPage):
     intro = RichTextField("导语", blank=True)
 
     content_panels = PortalPage.content_panels + [FieldPanel("intro"), FieldPanel("region")]
-    search_fields = PortalPage.search_fields + [index.SearchField("intro")]
+    search_fields = PortalPage.search_fields + [index.SearchField("intro"), index.SearchField("search_keywords")]
     subpage_types = []
     max_count = 1
     cache_topics = (cache.PAGES, cache.INSTITUTIONS, cache.PRICES)
 
     class Meta:
         verbose_name = "价格公示"
+
+    def search_keywords(self):
+        """The words people search price disclosure by, whatever the editors wrote in the intro."""
+        return "价格公示 明码标价 收费标准 服务价格 价格投诉"
 
     @path("")
     def listing(self, request):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search import indexing
+from search.stores import database_store, elasticsearch_enabled, elasticsearch_store
 
 
 class Command(BaseCommand):
@@ -15,30 +15,33 @@ class Command(BaseCommand):
         parser.add_argument("--elasticsearch-only", action="store_true", help="只重建 Elasticsearch 索引")
 
     def handle(self, *args, database_only=False, elasticsearch_only=False, **options):
+        from search import items
+
         if database_only and elasticsearch_only:
             raise CommandError("--database-only 与 --elasticsearch-only 不能同时使用。")
         if not elasticsearch_only:
             started = time.monotonic()
-            done = indexing.rebuild_database_index(progress=self._progress("数据库索引"))
+            done = database_store().rebuild(items.all_items(), items.count_items(), self._progress("数据库索引"))
             self.stdout.write(self.style.SUCCESS(f"数据库索引：{done} 条，用时 {time.monotonic() - started:.1f} 秒"))
-        if elasticsearch_only and not indexing.elasticsearch_enabled():
+        if elasticsearch_only and not elasticsearch_enabled():
             raise CommandError("没有设置 ELASTICSEARCH_URL，无法重建 Elasticsearch 索引。")
-        if indexing.elasticsearch_enabled() and not database_only:
-            from search import documents
+        if elasticsearch_enabled() and not database_only:
+            from search.stores import elastic
 
             started = time.monotonic()
             try:
-                done = documents.rebuild_index(progress=self._progress("Elasticsearch"))
+                done = elasticsearch_store().rebuild(items.all_items(), items.count_items(),
+                                                     self._progress("Elasticsearch"))
             except Exception as exc:
                 raise CommandError(f"Elasticsearch 索引重建失败（{exc}）；旧索引仍在使用，未受影响。") from exc
             self.stdout.write(self.style.SUCCESS(
-                f"Elasticsearch：{done} 条，已切换别名 {', '.join(documents.all_aliases())}，"
+                f"Elasticsearch：{done} 条，已切换别名 {', '.join(elastic.all_aliases())}，"
                 f"用时 {time.monotonic() - started:.1f} 秒"
             ))
 
     def _progress(self, label):
         def report(done, total):
-            percent = 100 * done // total if total else 100
+            percent = min(100, 100 * done // total) if total else 100
             self.stdout.write(f"{label}：{done}/{total}（{percent}%）")
 
         return report

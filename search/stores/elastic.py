@@ -1,5 +1,5 @@
-"""Elasticsearch documents and index management, written with ``elasticsearch.dsl``
-(the DSL inside the official client since 8.18).
+"""The Elasticsearch store: documents and index management, written with
+``elasticsearch.dsl`` (the DSL inside the official client since 8.18).
 
 Chinese analysis that works on a stock cluster, no plugins:
 
@@ -23,6 +23,9 @@ import os
 import time
 
 from django.conf import settings
+
+from .. import segmenter
+from ..models import EntryKind
 from elasticsearch import helpers
 from elasticsearch.dsl import (
     Boolean,
@@ -142,36 +145,38 @@ def optional_subfields(plugins):
 
 # --- documents ----------------------------------------------------------------------
 
-def to_document(document):
-    """A search.indexing.Document → (alias, dsl document)."""
-    from . import segmenter
+def _which(kind):
+    return "institutions" if kind == EntryKind.INSTITUTION else "pages"
 
-    which = "institutions" if document.kind == "institution" else "pages"
+
+def to_document(item):
+    """A search.items.SearchItem → (alias key, dsl document)."""
+    which = _which(item.kind)
     fields = dict(
-        kind=str(document.kind), section=document.section, section_label=document.section_label,
-        object_id=str(document.object_id), title=document.title, text=document.text,
-        title_words=" ".join(segmenter.index_words(document.title)),
-        body_words=" ".join(segmenter.index_words(document.text)),
-        url=document.url, region_path=document.region_path, region_codes=document.facets.get("region", []),
-        region_name=document.region_name, is_public=document.is_public, date=document.date,
-        details=document.details,
+        kind=str(item.kind), section=item.section, section_label=item.section_label,
+        object_id=str(item.object_id), title=item.title, text=item.text,
+        title_words=" ".join(segmenter.index_words(item.title)),
+        body_words=" ".join(segmenter.index_words(item.text)),
+        url=item.url, region_path=item.region_path, region_codes=item.facets.get("region", []),
+        region_name=item.region_name, is_public=item.is_public, date=item.date,
+        details=item.details,
     )
     if which == "institutions":
         fields.update(
-            department=document.facets.get("department", []), category=document.facets.get("category", []),
-            service=document.facets.get("service", []),
+            department=item.facets.get("department", []), category=item.facets.get("category", []),
+            service=item.facets.get("service", []),
         )
-        if document.latitude is not None and document.longitude is not None:
-            fields["location"] = {"lat": document.latitude, "lon": document.longitude}
-    doc = DOCUMENTS[which](meta={"id": document.key}, **fields)
+        if item.latitude is not None and item.longitude is not None:
+            fields["location"] = {"lat": item.latitude, "lon": item.longitude}
+    doc = DOCUMENTS[which](meta={"id": item.key}, **fields)
     return which, doc
 
 
-def index_documents(documents, index_names=None, refresh=False):
-    """Bulk-write documents (into the aliases, or into ``index_names`` during a rebuild)."""
+def index_items(items, index_names=None, refresh=False):
+    """Bulk-write items (into the aliases, or into ``index_names`` during a rebuild)."""
     actions = []
-    for document in documents:
-        which, doc = to_document(document)
+    for item in items:
+        which, doc = to_document(item)
         target = (index_names or {}).get(which) or alias_name(which)
         action = doc.to_dict(include_meta=True)
         action["_index"] = target
@@ -181,19 +186,15 @@ def index_documents(documents, index_names=None, refresh=False):
     return len(actions)
 
 
-def delete_documents(section, object_ids):
-    which = "institutions" if section == "registry.institution" else "pages"
-    actions = [
-        {"_op_type": "delete", "_index": alias_name(which), "_id": f"{section}:{pk}"} for pk in object_ids
-    ]
-    helpers.bulk(client(), actions, raise_on_error=False)
-
-
-def delete_page_documents(page_ids):
-    """Pages are keyed by their type; delete by object id whatever the type."""
+def delete_items(kind, object_ids):
+    """Remove items by kind and object id (pages are keyed by kind, whatever their section)."""
     from elasticsearch.dsl import Search
 
-    Search(using=client(), index=alias_name("pages")).filter("terms", object_id=[str(p) for p in page_ids]).delete()
+    ids = [str(pk) for pk in object_ids]
+    if not ids:
+        return
+    Search(using=client(), index=alias_name(_which(kind))).filter("term", kind=str(kind)).filter(
+        "terms", object_id=ids).delete()
 
 
 def refresh():
@@ -202,9 +203,10 @@ def refresh():
 
 # --- rebuild with an alias swap ---------------------------------------------------------
 
-def rebuild_index(progress=None, batch_size=500):
-    """Fill fresh indexes from the database, then point the aliases at them atomically."""
-    from .indexing import all_documents, count_documents
+def rebuild_index(progress=None, batch_size=500, batches=None, total=None):
+    """Fill fresh indexes from the database (or from ``batches`` of items), then point
+    the aliases at them atomically."""
+    from ..items import all_items, count_items
 
     es = client()
     plugins = cluster_plugins()
@@ -212,9 +214,11 @@ def rebuild_index(progress=None, batch_size=500):
     new_names = {which: f"{alias_name(which)}-{stamp}" for which in DOCUMENTS}
     for which, name in new_names.items():
         build_index(which, name=name, plugins=plugins).create(using=es)
-    total, done = count_documents(), 0
-    for batch in all_documents(batch_size=batch_size):
-        index_documents(batch, index_names=new_names)
+    if batches is None:
+        batches, total = all_items(batch_size=batch_size), count_items()
+    done = 0
+    for batch in batches:
+        index_items(batch, index_names=new_names)
         done += len(batch)
         if progress:
             progress(done, total)
@@ -243,3 +247,19 @@ def delete_indexes():
         if es.indices.exists_alias(name=alias):
             for existing in es.indices.get_alias(name=alias):
                 es.indices.delete(index=existing, ignore_unavailable=True)
+
+
+class ElasticsearchStore:
+    """The store interface (search.stores.Store) over the functions above."""
+
+    name = "elasticsearch"
+    required = False
+
+    def save(self, items):
+        return index_items(items)
+
+    def delete(self, kind, object_ids):
+        delete_items(kind, object_ids)
+
+    def rebuild(self, batches, total, progress=None):
+        return rebuild_index(progress=progress, batches=batches, total=total)
