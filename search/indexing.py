@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.dispatch import Signal
 from wagtail.models import Page
 
 from . import items as search_items
@@ -16,6 +17,10 @@ from .models import EntryKind
 from .stores import active_stores, database_store
 
 logger = logging.getLogger(__name__)
+
+# Sent after the stores were written (kind: "institution", "page" or "all"), so that what
+# shows results of the index (the page cache) can drop what it kept from before.
+index_written = Signal()
 
 
 def _each_store(action, stores=None):
@@ -50,6 +55,7 @@ def index_institutions(pks):
             store.delete(EntryKind.PRICE_BOARD, no_board)
 
     _each_store(write)
+    index_written.send(sender=None, kind="institution")
     return len(found)
 
 
@@ -71,6 +77,7 @@ def index_pages(pks):
             store.delete(EntryKind.PAGE, gone)
 
     _each_store(write)
+    index_written.send(sender=None, kind="page")
     return len(items)
 
 
@@ -83,9 +90,12 @@ def rebuild(stores=None, progress=None):
         done[store.name] = store.rebuild(search_items.all_items(), search_items.count_items(), report)
 
     _each_store(run, stores)
+    index_written.send(sender=None, kind="all")
     return done
 
 
 def rebuild_database_index(progress=None):
     """Rebuild the database index from scratch; ``progress(done, total)`` is called per batch."""
-    return database_store().rebuild(search_items.all_items(), search_items.count_items(), progress)
+    written = database_store().rebuild(search_items.all_items(), search_items.count_items(), progress)
+    index_written.send(sender=None, kind="all")
+    return written

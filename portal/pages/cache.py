@@ -32,6 +32,7 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.registry.signals import bulk_written
+from search.indexing import index_written
 
 ELDER_COOKIE = "elder"
 EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/documents/", "/static/", "/media/", "/_util/", "/api/")
@@ -43,7 +44,10 @@ PRICES = "prices"
 TASKS = "tasks"
 PROGRESS = "progress"
 SUPERVISION = "supervision"
-ALL_TOPICS = (PAGES, INSTITUTIONS, INSTITUTIONS_BULK, PRICES, TASKS, PROGRESS, SUPERVISION)
+# The search index is written after the commit (or by a background task), later than the
+# save that bumped "institutions": pages that read the index depend on it as well.
+SEARCH = "search"
+ALL_TOPICS = (PAGES, INSTITUTIONS, INSTITUTIONS_BULK, PRICES, TASKS, PROGRESS, SUPERVISION, SEARCH)
 
 # "app_label.model_name" or "app_label" → the topics a save or delete bumps.
 MODEL_TOPICS = {
@@ -229,3 +233,8 @@ def _bulk_written(sender, **kwargs):
     if topics:
         invalidate(*topics)
 
+
+
+@receiver(index_written)
+def _index_written(sender, **kwargs):
+    invalidate(SEARCH)

@@ -225,3 +225,19 @@ def test_signed_in_users_and_previews_never_get_fragments(site_demo, client, sup
     assert page_cache.fragments_allowed(request)
     request.is_preview = True
     assert not page_cache.fragments_allowed(request)
+
+
+def test_a_listing_cached_before_the_index_was_written_is_refreshed_after(site_demo, client,
+                                                                           django_capture_on_commit_callbacks):
+    model = Institution.objects.published().filter(county__code="210302").first()
+    url = "/jigou/?region=210302"
+    client.get(url)
+    with django_capture_on_commit_callbacks() as callbacks:
+        model.pk, model.id, model.name = None, None, "铁东区向阳花康复驿站"
+        model.save()
+        # Between the save and the index write (after the commit), a visitor's request is
+        # answered from the old index and cached.
+        assert "铁东区向阳花康复驿站" not in client.get(url).content.decode()
+    for callback in callbacks:
+        callback()
+    assert "铁东区向阳花康复驿站" in client.get(url).content.decode()

@@ -57,7 +57,8 @@ class DirectoryPage(RegionRootMixin, RoutablePageMixin, PortalPage):
     search_fields = PortalPage.search_fields + [index.SearchField("intro")]
     subpage_types = []
     max_count = 1
-    cache_topics = (cache.PAGES, cache.INSTITUTIONS, cache.PRICES)
+    # Their lists are read from the search index, which is written after the commit.
+    cache_topics = (cache.PAGES, cache.INSTITUTIONS, cache.PRICES, cache.SEARCH)
 
     class Meta:
         verbose_name = "机构查询"
@@ -92,7 +93,8 @@ class PriceIndexPage(RegionRootMixin, RoutablePageMixin, PortalPage):
     search_fields = PortalPage.search_fields + [index.SearchField("intro"), index.SearchField("search_keywords")]
     subpage_types = []
     max_count = 1
-    cache_topics = (cache.PAGES, cache.INSTITUTIONS, cache.PRICES)
+    # Their lists are read from the search index, which is written after the commit.
+    cache_topics = (cache.PAGES, cache.INSTITUTIONS, cache.PRICES, cache.SEARCH)
 
     class Meta:
         verbose_name = "价格公示"
