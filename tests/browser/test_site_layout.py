@@ -50,7 +50,7 @@ def public_urls(home):
     institution = Institution.objects.published().filter(price_items__isnull=False).first()
     urls += [f"/jigou/{institution.pk}/", f"/jiage/{institution.pk}/", "/jigou/?region=210302",
              "/jiandu/chaxun/", "/jiandu/thanks/?ref=JK20260101-ABC123", "/wangzhanditu/", "/jiucuo/?page=/zhengce/",
-             "/zhengce/policy-4/"]
+             "/zhengce/policy-4/", "/search/?q=康复"]
     return urls
 
 
