@@ -372,4 +372,5 @@ def all_items(batch_size=500):
 
 def count_items():
     """About how many items a rebuild writes (for progress reports)."""
-    return Institution.objects.count() + Page.objects.live().public().filter(depth__gt=1).count()
+    boards = Institution.objects.filter(is_published=True, price_items__isnull=False).distinct().count()
+    return Institution.objects.count() + boards + Page.objects.live().public().filter(depth__gt=1).count()

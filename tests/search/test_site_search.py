@@ -133,3 +133,10 @@ def test_institution_hit_reads_like_a_listing_not_a_field_dump(indexed_site, cli
     assert hit.snippet_html.startswith(("地址：", "…"))
     html = client.get("/search/", {"q": "服药训练", "section": "registry.institution"}).content.decode()
     assert f'{hit.details["county"]} · {hit.details["category"]}' in html
+
+
+def test_a_rebuild_reports_progress_against_what_it_writes(site_demo):
+    from search import items
+
+    written = sum(len(batch) for batch in items.all_items())
+    assert written > 0 and items.count_items() == written
