@@ -45,6 +45,22 @@ def demo_site(live_server):
     return live_server.url, home
 
 
+def page_type_urls(home):
+    """One live page of each specific page type under ``home``, plus a published
+    institution's detail page and its price board (the routed pages)."""
+    from wagtail.models import Page
+
+    from portal.registry.models import Institution
+
+    urls, seen = [], set()
+    for page in Page.objects.live().descendant_of(home, inclusive=True).specific().order_by("path"):
+        if type(page) not in seen:
+            seen.add(type(page))
+            urls.append(page.url)
+    institution = Institution.objects.published().filter(price_items__isnull=False).first()
+    return urls + [f"/jigou/{institution.pk}/", f"/jiage/{institution.pk}/"]
+
+
 def run_axe(page):
     """Run axe-core (served from node_modules, never a CDN) on the current page."""
     if not AXE.exists():

@@ -1,25 +1,15 @@
 """axe-core (from the npm registry, served from node_modules) on every page type:
 no serious or critical WCAG 2.1 A/AA violation, in normal and 长者模式."""
 
-from .site_helpers import demo_site, run_axe, site_db  # noqa: F401  (fixture)
+from .site_helpers import demo_site, page_type_urls, run_axe, site_db  # noqa: F401  (fixture)
 
 pytestmark = site_db
 
 
-def page_type_urls(home):
-    from wagtail.models import Page
-
+def axe_urls(home):
     from portal.prices.models import PriceItem
-    from portal.registry.models import Institution
 
-    urls, seen = [], set()
-    for page in Page.objects.live().descendant_of(home, inclusive=True).specific().order_by("path"):
-        if type(page) not in seen:
-            seen.add(type(page))
-            urls.append(page.url)
-    institution = Institution.objects.published().filter(price_items__isnull=False).first()
-    urls += [f"/jigou/{institution.pk}/", f"/jiage/{institution.pk}/", "/jiandu/thanks/?ref=JK20260101-ABC123",
-             "/jigou/?region=210302", "/no-such-page/"]
+    urls = page_type_urls(home) + ["/jiandu/thanks/?ref=JK20260101-ABC123", "/jigou/?region=210302", "/no-such-page/"]
     assert PriceItem.objects.exists()
     return urls
 
@@ -31,7 +21,7 @@ def serious(violations):
 def test_every_page_type_passes_axe(page, demo_site):
     base, home = demo_site
     failures = {}
-    urls = page_type_urls(home)
+    urls = axe_urls(home)
     assert len(urls) >= 19
     for url in urls:
         page.goto(base + url)

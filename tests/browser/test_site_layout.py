@@ -5,7 +5,7 @@ test-artifacts/screens/ (git-ignored) for a person to look at."""
 
 from pathlib import Path
 
-from .site_helpers import demo_site, site_db  # noqa: F401  (fixture)
+from .site_helpers import demo_site, page_type_urls, site_db  # noqa: F401  (fixture)
 
 pytestmark = site_db
 
@@ -38,20 +38,9 @@ MEASURE = """(minChars) => {
 
 def public_urls(home):
     """One live page of each specific type in the demo, and the routed pages."""
-    from wagtail.models import Page
-
-    from portal.registry.models import Institution
-
-    urls, seen = [], set()
-    for page in Page.objects.live().descendant_of(home, inclusive=True).specific().order_by("path"):
-        if type(page) not in seen:
-            seen.add(type(page))
-            urls.append(page.url)
-    institution = Institution.objects.published().filter(price_items__isnull=False).first()
-    urls += [f"/jigou/{institution.pk}/", f"/jiage/{institution.pk}/", "/jigou/?region=210302",
-             "/jiandu/chaxun/", "/jiandu/thanks/?ref=JK20260101-ABC123", "/wangzhanditu/", "/jiucuo/?page=/zhengce/",
-             "/zhengce/policy-4/", "/search/?q=康复"]
-    return urls
+    return page_type_urls(home) + [
+        "/jigou/?region=210302", "/jiandu/chaxun/", "/jiandu/thanks/?ref=JK20260101-ABC123", "/wangzhanditu/",
+        "/jiucuo/?page=/zhengce/", "/zhengce/policy-4/", "/search/?q=康复"]
 
 
 def screen_name(url, view):
